@@ -5,8 +5,11 @@
 
 export const AREA_ALIGN = 2n << 20n;
 export const AREA_GAP = 4n << 20n;
-/** Where the simulator starts placing areas; the agent starts where the kernel has room. */
-export const SIM_AREA_BASE = 0x7f0000000000n;
+/**
+ * Where the simulator starts placing areas. The agent gives each session a region of its own far below
+ * where mmap(NULL) puts things (it grows down from near the stack), so nothing foreign lands in the gaps.
+ */
+export const SIM_AREA_BASE = 0x100000000000n;
 /** Name of the source buffer a backend fills for `UFFDIO_COPY` with `src: { fill }`. */
 export const FILL_SOURCE_AREA = '$src';
 
