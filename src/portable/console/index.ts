@@ -8,3 +8,5 @@ export { printOperation } from './print';
 export { helpLines } from './help';
 export { complete, commonPrefix, type Completion } from './complete';
 export { SHORT_FORMS, type ShortContext } from './short';
+export { describeResult, describeMsg, formatField, callName, type Line, type Tone } from './describe';
+export { relativeAddress, relativeLength, areaOf } from './address';
