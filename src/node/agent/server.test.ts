@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from './server';
 import {
   connect,
   exchange,
+  FAKE_DOCTOR,
   FakeBackend,
   rawSocket,
   startTestAgent,
@@ -236,6 +237,31 @@ describe('bad input', () => {
     expect((await client.run({ op: 'poll', fd: 'u' })).ret).toBe(0);
     expect(a.lines.join('\n')).toContain('TypeError');
     await client.dispose();
+  });
+});
+
+describe('a page that never reads', () => {
+  it('is cut off once too many replies pile up, and its session disposed', async () => {
+    const doctor = {
+      ...FAKE_DOCTOR,
+      cannot: Array.from({ length: 1000 }, (_, i) => `thing ${i} `.repeat(10)),
+    };
+    const a = await start({
+      doctor: async () => doctor,
+      maxUnreadBytes: 1 << 20,
+      limits: { ...DEFAULT_LIMITS, maxQueued: 1000 },
+    });
+    const ws = await rawSocket(a);
+    await exchange(ws, hello);
+    ws.pause();
+    for (let id = 2; id < 400; id++) ws.send(JSON.stringify({ type: 'doctor', id }));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await a.drained();
+    ws.resume();
+    // The close frame sits behind the unread replies, so the socket is usually cut (1006) before it.
+    expect([4001, 1006]).toContain(await closed);
+    expect((a.backends[0] as FakeBackend).disposed).toBe(true);
+    expect(a.lines.join('\n')).toContain('the page is not reading the replies');
   });
 });
 

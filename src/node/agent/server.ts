@@ -25,6 +25,8 @@ export interface AgentConfig {
    * limits.maxMessageBytes and this, the message is read and answered with a clear error.
    */
   readonly hardMaxPayload: number;
+  /** See SessionDeps.maxUnreadBytes. */
+  readonly maxUnreadBytes: number;
   readonly createBackend: (session: string) => Backend | Promise<Backend>;
   readonly doctor: () => Promise<DoctorReport>;
   readonly log: (line: string) => void;
@@ -38,6 +40,8 @@ export const DEFAULT_LIMITS: AgentLimits = {
 };
 
 export const DEFAULT_MAX_SESSIONS = 4;
+export const DEFAULT_HARD_MAX_PAYLOAD = 16 << 20;
+export const DEFAULT_MAX_UNREAD_BYTES = 64 << 20;
 
 export interface RunningAgent {
   /** `ws://127.0.0.1:7317` */
@@ -93,6 +97,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
         doctor: config.doctor,
         limits: config.limits,
         log: config.log,
+        maxUnreadBytes: config.maxUnreadBytes,
       });
       sessions.add(session);
       ws.once(

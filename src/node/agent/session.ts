@@ -28,6 +28,8 @@ export interface SessionDeps {
   readonly doctor: () => Promise<DoctorReport>;
   readonly limits: AgentLimits;
   readonly log: (line: string) => void;
+  /** Replies a page may leave unread before the agent gives up on it (one that floods and never reads). */
+  readonly maxUnreadBytes: number;
 }
 
 /** Batches run in slices so a session that is closing stops between them. */
@@ -97,7 +99,7 @@ export class Session {
   }
 
   private send(msg: ServerMessage): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.readyState !== this.socket.OPEN || this.closingReason !== undefined) return;
     let text: string;
     try {
       text = toWire(msg);
@@ -110,6 +112,12 @@ export class Session {
         code: 'limit',
         message: "the reply is too large to send; run long batches with keep: 'last'",
       } satisfies Reply);
+    }
+    if (this.socket.bufferedAmount > this.deps.maxUnreadBytes) {
+      const reason = 'the page is not reading the replies';
+      this.socket.close(CLOSE_CODES.NOT_READING, reason);
+      void this.end(reason);
+      return;
     }
     this.socket.send(text);
   }

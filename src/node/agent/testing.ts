@@ -8,7 +8,14 @@ import type { Snapshot, ThreadSnapshot } from '../../portable/model/snapshot';
 import { AgentClient } from '../../portable/protocol/client';
 import type { DoctorReport } from '../../portable/protocol/doctor';
 import { DEFAULT_PAGE_ORIGIN } from '../../portable/protocol/protocol';
-import { DEFAULT_LIMITS, startAgent, type AgentConfig, type RunningAgent } from './server';
+import {
+  DEFAULT_HARD_MAX_PAYLOAD,
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_UNREAD_BYTES,
+  startAgent,
+  type AgentConfig,
+  type RunningAgent,
+} from './server';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef0123456789abcdef';
 
@@ -89,7 +96,8 @@ export async function startTestAgent(overrides: Partial<AgentConfig> = {}): Prom
     origins: [DEFAULT_PAGE_ORIGIN],
     limits: DEFAULT_LIMITS,
     maxSessions: 4,
-    hardMaxPayload: 16 << 20,
+    hardMaxPayload: DEFAULT_HARD_MAX_PAYLOAD,
+    maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES,
     doctor: async () => FAKE_DOCTOR,
     log: (line) => lines.push(line),
     ...overrides,

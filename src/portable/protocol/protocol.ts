@@ -154,4 +154,6 @@ export type ServerMessage = Reply | AgentEvent;
 /** WebSocket close codes the agent uses, besides the standard ones (1001 going away, 1009 too big). */
 export const CLOSE_CODES = {
   IDLE_TIMEOUT: 4000,
+  /** The page sent requests without reading the replies until too much piled up. */
+  NOT_READING: 4001,
 } as const;
