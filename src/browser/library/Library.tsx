@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useActions, useSession } from '../state/context';
 import { ui } from '../state/ui-store';
 import { Dialog } from '../help/Dialog';
-import { inKernelRange, listScenarios, type ScenarioItem } from './scenarios';
+import { appliesTo, listScenarios, type ScenarioItem } from './scenarios';
 
 function ScenarioList() {
   const actions = useActions();
@@ -39,7 +39,7 @@ function ScenarioList() {
       <ul className="library" data-testid="library.list">
         {shown.map((i) => {
           const s = i.scenario;
-          const applies = s ? inKernelRange(s.kernel, kernel) : false;
+          const applies = s ? appliesTo(s, kernel) : false;
           return (
             <li
               key={i.id}

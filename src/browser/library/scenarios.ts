@@ -1,8 +1,8 @@
 // The built-in scenarios (scenarios/*.json), each loaded only when the library opens.
 
 import type { Scenario } from '../../portable/scenario/format';
-import { SCENARIO_FORMAT } from '../../portable/scenario/format';
-import { compareVersions } from '../../portable/uapi/history';
+import { kernelInRange } from '../../portable/scenario/kernel-range';
+import { validateScenario } from '../../portable/scenario/parse';
 
 const FILES = import.meta.glob<unknown>('/scenarios/*.json', { import: 'default' });
 
@@ -13,29 +13,17 @@ export interface ScenarioItem {
   readonly error?: string;
 }
 
-/** A light check: the library only needs the title and the steps; the runner checks the rest. */
+/** A scenario file's content, validated as the runner validates it; the first problem otherwise. */
 export function checkScenario(value: unknown): Scenario {
-  const s = value as Partial<Scenario> | null;
-  if (!s || s.format !== SCENARIO_FORMAT) throw new Error(`not a ${SCENARIO_FORMAT} file`);
-  if (typeof s.title !== 'string') throw new Error('no title');
-  if (!Array.isArray(s.steps) || !s.steps.every((st) => typeof st?.op === 'string'))
-    throw new Error('no steps');
-  return s as Scenario;
+  const errors = validateScenario(value);
+  if (errors.length)
+    throw new Error(errors[0]!.message + (errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''));
+  return value as Scenario;
 }
 
-/** Whether a kernel range (`>=5.7`, `<6.0`, `4.11-4.13`, or several, comma-separated) includes `v`. */
-export function inKernelRange(range: string | undefined, v: string): boolean {
-  if (!range) return true;
-  return range.split(',').every((part) => {
-    const p = part.trim();
-    const span = /^(\d+\.\d+)\s*-\s*(\d+\.\d+)$/.exec(p);
-    if (span) return compareVersions(v, span[1]!) >= 0 && compareVersions(v, span[2]!) <= 0;
-    const m = /^(>=|<=|>|<|=)?\s*(\d+\.\d+)$/.exec(p);
-    if (!m) return true;
-    const c = compareVersions(v, m[2]!);
-    return { '>=': c >= 0, '<=': c <= 0, '>': c > 0, '<': c < 0, '=': c === 0 }[m[1] ?? '='] ?? true;
-  });
-}
+/** Whether the scenario's kernel range (if any) includes this profile. */
+export const appliesTo = (s: Scenario, version: string): boolean =>
+  !s.kernel || kernelInRange(s.kernel, version);
 
 export async function listScenarios(): Promise<ScenarioItem[]> {
   const items = await Promise.all(

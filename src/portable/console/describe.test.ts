@@ -17,7 +17,8 @@ describe('relative addresses', () => {
     expect(relativeAddress(BASE, snap.areas)).toBe('a');
     expect(relativeAddress(BASE + 3n * P + 0x7bn, snap.areas)).toBe('a+3p+0x7b');
     expect(relativeAddress(BASE + 0x1000000n + P, snap.areas)).toBe('b+1p');
-    expect(relativeAddress(BASE + 4n * P, snap.areas)).toBe(`0x${(BASE + 4n * P).toString(16)}`);
+    expect(relativeAddress(BASE + 4n * P, snap.areas)).toBe('a+4p');
+    expect(relativeAddress(0x1000n, snap.areas)).toBe('0x1000');
   });
 });
 

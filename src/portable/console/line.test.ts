@@ -63,16 +63,16 @@ describe('the call syntax', () => {
 
   it('says what is wrong and where', () => {
     expect(error('ioctl(uffd, UFFDIO_COPPY, {})')).toMatchObject({
-      message: "unknown ioctl 'UFFDIO_COPPY' — did you mean UFFDIO_COPY?",
+      message: "unknown ioctl 'UFFDIO_COPPY' — did you mean 'UFFDIO_COPY'?",
       at: 'UFFDIO_COPPY',
     });
     expect(error('ioctl(uffd, UFFDIO_COPY, {dest: a})')).toMatchObject({
-      message: expect.stringContaining("uffdio_copy has no field 'dest' — did you mean dst?"),
+      message: expect.stringContaining("uffdio_copy has no field 'dest' — did you mean 'dst'?"),
       at: 'dest',
     });
     expect(error('touch(T1, a+*1p, read)')).toMatchObject({ message: "unexpected '*'", column: 12 });
     expect(error('touch(T1, a+1p, reed)')).toMatchObject({
-      message: 'access must be one of read, write — did you mean read?',
+      message: "access must be one of read, write — did you mean 'read'?",
       at: 'reed',
     });
     expect(error('touch(T1, a+1p)')).toMatchObject({
@@ -83,7 +83,7 @@ describe('the call syntax', () => {
       at: '3',
     });
     expect(error('mmap(4p, anon, {shred: true})')).toMatchObject({
-      message: expect.stringContaining("mmap has no option 'shred' — did you mean shared?"),
+      message: expect.stringContaining("mmap has no option 'shred' — did you mean 'shared'?"),
       at: 'shred',
     });
     expect(error('read(uffd')).toMatchObject({
@@ -92,7 +92,7 @@ describe('the call syntax', () => {
     });
     expect(error('x = close(uffd)')).toMatchObject({ message: 'close() returns nothing to name', at: 'x' });
     expect(error('mmapp(4p, anon)')).toMatchObject({
-      message: "unknown call 'mmapp' — did you mean mmap?",
+      message: "unknown call 'mmapp' — did you mean 'mmap'?",
       at: 'mmapp',
     });
     expect(error('touch(T1, a, write, {value: 0x100})')).toMatchObject({
@@ -160,15 +160,15 @@ describe('short forms', () => {
   it('says what is wrong and where', () => {
     expect(error('copy')).toMatchObject({ message: expect.stringMatching(/^missing DST: copy DST/) });
     expect(error('copy a 1p dontwak')).toMatchObject({
-      message: expect.stringContaining("unexpected 'dontwak' — did you mean dontwake?"),
+      message: expect.stringContaining("unexpected 'dontwak' — did you mean 'dontwake'?"),
       at: 'dontwak',
     });
     expect(error('copy a 1p fil=1')).toMatchObject({
-      message: expect.stringContaining("unknown option 'fil=' — did you mean fill?"),
+      message: expect.stringContaining("unknown option 'fil=' — did you mean 'fill'?"),
     });
     expect(error('copy a src=b fill=1')).toMatchObject({ message: 'give fill= or src=, not both' });
     expect(error('coyp a')).toMatchObject({
-      message: "unknown command 'coyp' — did you mean copy? (type help)",
+      message: "unknown command 'coyp' — did you mean 'copy'? (type help)",
       at: 'coyp',
     });
     expect(error('ioctl')).toMatchObject({

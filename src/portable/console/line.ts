@@ -4,7 +4,7 @@
 import type { Operation } from '../model/operation';
 import { parseCall, type Spans } from './parse-call';
 import { Args, SHORT_BY_NAME, type ShortContext } from './short';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../scenario/suggest';
 import { SIGNATURE_BY_FN, usage } from './signatures';
 import { ConsoleError, type Word } from './syntax';
 

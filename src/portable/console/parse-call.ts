@@ -4,7 +4,7 @@ import { evalExpr, ExprError, type Expr } from '../model/expr';
 import type { Operation, StructArg } from '../model/operation';
 import { STRUCTS } from '../uapi/structs';
 import { IOCTL_BY_NAME } from '../uapi/names';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../scenario/suggest';
 import { SIGNATURE_BY_FN, SIGNATURES, usage, type Kind, type Param, type Signature } from './signatures';
 import { ConsoleError, NAME, readCall, type Node, type Span } from './syntax';
 

@@ -7,7 +7,7 @@ import type { Expr } from '../model/expr';
 import type { Operation, StructArg } from '../model/operation';
 import { FEATURES, REGISTER_MODES, IOCTL_BY_NAME, type IoctlName } from '../uapi/names';
 import { exprValue, type NameSource } from './parse-call';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../scenario/suggest';
 import { ADVICES, KINDS } from './signatures';
 import { ConsoleError, NAME, type Word } from './syntax';
 
