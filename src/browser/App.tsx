@@ -2,6 +2,8 @@
 // the monitor on the right; the timeline and the console below.
 
 import { useEffect } from 'react';
+import { AgentDialog } from './agent/AgentDialog';
+import { CompareDialog } from './agent/CompareDialog';
 import { ConsolePanel } from './console/ConsolePanel';
 import { FaultQueue } from './queue/FaultQueue';
 import { Legend } from './grid/Legend';
@@ -79,6 +81,8 @@ function Playground() {
       <ConsolePanel />
       <ShortcutsDialog />
       <LibraryDialog />
+      <AgentDialog />
+      <CompareDialog />
     </div>
   );
 }

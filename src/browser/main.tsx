@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { agentFromSearch, connectAgent } from './agent/agent';
 import { boot } from './boot';
 import { createEngine } from './session/simulator';
 import './styles/theme.css';
@@ -18,6 +19,10 @@ createRoot(root).render(
     <App playground={playground} />
   </StrictMode>,
 );
+const agent = agentFromSearch(location.search);
+if (agent) {
+  void connectAgent(playground, { ...agent, WebSocket, simulator: createEngine, useKernel: true });
+}
 requestAnimationFrame(() => {
   document.documentElement.dataset.ready = 'true';
   performance.mark('app.interactive');

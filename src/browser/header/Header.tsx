@@ -6,6 +6,8 @@ import { savedSession } from '../state/store';
 import { shareLink } from '../state/persist';
 import { ui } from '../state/ui-store';
 import { KernelPicker } from './KernelPicker';
+import { useStore } from 'zustand';
+import { agentStore } from '../agent/agent';
 
 export function Header() {
   const actions = useActions();
@@ -13,6 +15,7 @@ export function Header() {
   const info = useSession((s) => s.info);
   const scenario = useSession((s) => s.scenario);
   const theme = useUi((s) => s.theme);
+  const agent = useStore(agentStore);
   const [shared, setShared] = useState<string | undefined>();
 
   const share = async () => {
@@ -32,10 +35,20 @@ export function Header() {
       <h1>
         uffd<span className="dim">-playground</span>
       </h1>
-      <KernelPicker />
-      <span className="chip" data-testid="header.engine" title="What runs the operations">
+      <KernelPicker extra={agent.version} disabled={info.engine === 'kernel'} />
+      <button
+        className="chip engine-chip"
+        onClick={() => ui.open('agent')}
+        data-testid="header.engine"
+        title="What runs the operations; connect an agent for the real kernel"
+      >
         {info.engine === 'simulator' ? 'simulated kernel' : `real kernel ${info.kernelVersion}`}
-      </span>
+        {agent.status === 'connected'
+          ? ' · agent connected'
+          : agent.status === 'failed'
+            ? ' · agent lost'
+            : ''}
+      </button>
       {scenario && (
         <span className="chip" data-testid="header.scenario">
           scenario: {scenario.title}

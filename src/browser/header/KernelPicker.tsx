@@ -4,7 +4,7 @@
 import { NOTABLE_KERNELS } from '../../portable/uapi/history';
 import { useActions, useSession } from '../state/context';
 
-export function KernelPicker({ extra }: { extra?: string }) {
+export function KernelPicker({ extra, disabled }: { extra?: string; disabled?: boolean }) {
   const kernel = useSession((s) => s.kernel);
   const actions = useActions();
   const versions = NOTABLE_KERNELS.map((k) => k.version as string);
@@ -15,6 +15,7 @@ export function KernelPicker({ extra }: { extra?: string }) {
       <span>kernel</span>
       <select
         value={kernel}
+        disabled={disabled}
         onChange={(e) => void actions.setKernel(e.target.value)}
         data-testid="header.kernel"
       >

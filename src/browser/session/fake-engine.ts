@@ -14,16 +14,21 @@ export class FakeEngine implements Engine {
   disposed = false;
   /** Set to make a touch of this thread fail as a usage error. */
   busyThread?: string;
+  /** Set to make every run throw, as an engine that went away does. */
+  broken?: Error;
+  readonly engine: 'simulator' | 'kernel';
 
-  constructor(kernel = '6.18') {
+  constructor(kernel = '6.18', engine: 'simulator' | 'kernel' = 'simulator') {
     this.kernel = kernel;
+    this.engine = engine;
   }
 
   info(): BackendInfo {
-    return { engine: 'simulator', kernelVersion: this.kernel, pageSize: 4096, hugePageSize: 2 << 20 };
+    return { engine: this.engine, kernelVersion: this.kernel, pageSize: 4096, hugePageSize: 2 << 20 };
   }
 
   runSync(op: Operation): Result {
+    if (this.broken) throw this.broken;
     if (op.op === 'touch' && op.thread === this.busyThread) {
       return {
         op,

@@ -9,7 +9,7 @@ import { stripStep, type Entry } from './timeline';
 
 export class Runner {
   private engine: Engine;
-  private readonly factory: EngineFactory;
+  private factory: EngineFactory;
   /** Entries the engine has applied, or -1 when its state is unknown. */
   private at = 0;
 
@@ -51,11 +51,12 @@ export class Runner {
     return { ...(replayed ? { replayed } : {}), result };
   }
 
-  /** A new engine (another kernel profile); the caller replays. */
-  async switchEngine(kernel: string): Promise<void> {
+  /** A new engine (another kernel profile, or another kind of engine); the caller replays. */
+  async switchEngine(kernel: string, factory: EngineFactory = this.factory): Promise<void> {
     await this.engine.dispose();
-    this.engine = this.factory(kernel);
-    this.at = 0;
+    this.factory = factory;
+    this.engine = factory(kernel);
+    this.at = -1;
   }
 
   /** Whether replay is cheap (the simulator): then a dropped operation just invalidates. */

@@ -146,4 +146,27 @@ describe('the session store', () => {
     s().actions.addThread('main');
     expect(s().extraThreads).toEqual(['T1']);
   });
+
+  it('turns an engine that fails into an error that keeps nothing', async () => {
+    const { s, engine, events } = setup();
+    await s().actions.perform(mmap, 'form');
+    engine().broken = new Error('the agent closed the session');
+    const r = await s().actions.perform(touch('T1'), 'form');
+    expect(r.usageError?.message).toBe('the agent closed the session');
+    expect(s().entries).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ kind: 'rejected' });
+    engine().broken = undefined;
+    expect((await s().actions.perform(touch('T1'), 'form')).ret).toBe(2);
+  });
+
+  it('moves the session to another engine and replays it there', async () => {
+    const { s } = setup();
+    await s().actions.perform(mmap, 'form');
+    await s().actions.perform(touch('T1'), 'form');
+    const real = new FakeEngine('6.18', 'kernel');
+    await s().actions.setEngine(() => real, '6.18');
+    expect(real.log.map((o) => o.op)).toEqual(['mmap', 'touch']);
+    expect(s().info.engine).toBe('kernel');
+    expect(s().cursor).toBe(2);
+  });
 });

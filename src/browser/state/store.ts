@@ -60,6 +60,8 @@ export interface Actions {
   setSpeed(stepsPerSecond: number): void;
   newSession(): Promise<void>;
   setKernel(version: string): Promise<void>;
+  /** Runs the session on another engine (the simulator, or the real kernel through the agent), replaying it there. */
+  setEngine(factory: EngineFactory, kernel: string): Promise<void>;
   loadScenario(ref: ScenarioRef, steps: readonly (Operation & { say?: string })[]): Promise<void>;
   restore(saved: SavedSession): Promise<void>;
   select(page: PageRef | undefined): void;
@@ -149,9 +151,23 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
     return next;
   }
 
+  /** An engine that failed (the agent went away, timed out): a result that says so, and nothing kept. */
+  function engineFailure(op: Operation, e: unknown): Result {
+    runner.invalidate();
+    const message = e instanceof Error ? e.message : String(e);
+    return { op, call: op.op, ret: -1, usageError: { message }, snapshot: snapshotOf(store.getState()) };
+  }
+
   /** Runs entries[index] (the cursor must be there) and stores its result and any replayed ones. */
   async function runEntry(t: Timeline, index: number): Promise<{ timeline: Timeline; result: Result }> {
-    const { replayed, result } = await runner.runAt(t.entries, index);
+    let ran: Awaited<ReturnType<Runner['runAt']>>;
+    try {
+      ran = await runner.runAt(t.entries, index);
+    } catch (e) {
+      const result = engineFailure(t.entries[index]!.op, e);
+      return { timeline: { entries: t.entries, results: t.results, cursor: index + 1 }, result };
+    }
+    const { replayed, result } = ran;
     const results = [...t.results];
     replayed?.forEach((r, i) => (results[i] = r));
     results[index] = result;
@@ -187,6 +203,11 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
       store.setState({ cursor: s.cursor + 1, rejected: undefined });
     } else {
       const { timeline, result } = await runEntry(s, s.cursor);
+      if (result.usageError && timeline.results[s.cursor] !== result) {
+        store.setState({ rejected: result });
+        emit({ kind: 'rejected', result, source: 'step' });
+        return false;
+      }
       store.setState({ ...timeline, rejected: undefined });
       emit({ kind: 'run', index: s.cursor, result, source: 'step' });
     }
@@ -198,20 +219,24 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
     emit({ kind: 'moved', cursor: s.cursor, total: s.entries.length });
   }
 
-  async function replayAll(kernel: string, t: Timeline): Promise<void> {
-    if (kernel !== store.getState().kernel || runner.info().kernelVersion !== kernel) {
-      await runner.switchEngine(kernel);
+  async function replayAll(kernel: string, t: Timeline, factory?: EngineFactory): Promise<void> {
+    if (factory || kernel !== store.getState().kernel || runner.info().kernelVersion !== kernel) {
+      await runner.switchEngine(kernel, factory);
     }
     const info = runner.info();
-    const results = await runner.replay(t.entries, t.cursor);
-    store.setState({
-      kernel,
-      info,
-      initial: emptySnapshot(info),
-      entries: t.entries,
-      results,
-      cursor: t.cursor,
-    });
+    let results: Result[] = [];
+    let cursor = t.cursor;
+    try {
+      results = await runner.replay(t.entries, t.cursor);
+    } catch (e) {
+      cursor = 0;
+      runner.invalidate();
+      emit({
+        kind: 'note',
+        text: `the session could not be replayed: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+    store.setState({ kernel, info, initial: emptySnapshot(info), entries: t.entries, results, cursor });
   }
 
   function schedulePlay() {
@@ -273,6 +298,17 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
         const s = store.getState();
         await replayAll(version, { entries: s.entries, results: [], cursor: s.cursor });
         emit({ kind: 'note', text: `kernel profile ${version}: the session replayed on it` });
+      }),
+    setEngine: (factory, kernel) =>
+      queue(async () => {
+        actions.pause();
+        const s = store.getState();
+        await replayAll(kernel, { entries: s.entries, results: [], cursor: s.cursor }, factory);
+        const info = store.getState().info;
+        emit({
+          kind: 'note',
+          text: `now running on the ${info.engine === 'kernel' ? `real kernel ${info.kernelVersion}` : `simulator (${kernel})`}`,
+        });
       }),
     loadScenario: (ref, steps) =>
       queue(async () => {

@@ -4,7 +4,7 @@
 import { createStore } from 'zustand/vanilla';
 
 export type Theme = 'light' | 'dark';
-export type Dialog = 'shortcuts' | 'library' | 'agent' | 'limits' | undefined;
+export type Dialog = 'shortcuts' | 'library' | 'agent' | 'compare' | undefined;
 
 export interface UiState {
   readonly theme: Theme;
