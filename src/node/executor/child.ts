@@ -65,6 +65,7 @@ export class ChildProc {
   private readonly pipes: ChildPipes;
   private readonly progressAddr: bigint;
   private outstanding = false;
+  private reaped = false;
   private result: TouchOutcome | undefined;
   private wchanFile: ProcFile | undefined;
   private statusFile: ProcFile | undefined;
@@ -88,9 +89,7 @@ export class ChildProc {
       learned = true;
       const status = Number(buf.readBigInt64LE(0));
       if (status === HELLO) {
-        this.pid = Number(buf.readBigInt64LE(8));
-        this.wchanFile = new ProcFile(`/proc/${this.pid}/task/${this.pid}/wchan`);
-        this.statusFile = new ProcFile(`/proc/${this.pid}/task/${this.pid}/status`);
+        this.started(Number(buf.readBigInt64LE(8)));
         continue;
       }
       this.result = {
@@ -101,6 +100,14 @@ export class ChildProc {
       };
       this.outstanding = false;
     }
+  }
+
+  /** The child runs: fork returned its pid (or it said hello first). */
+  started(pid: number): void {
+    if (this.pid) return;
+    this.pid = pid;
+    this.wchanFile = new ProcFile(`/proc/${pid}/task/${pid}/wchan`);
+    this.statusFile = new ProcFile(`/proc/${pid}/task/${pid}/status`);
   }
 
   get busy(): boolean {
@@ -149,12 +156,12 @@ export class ChildProc {
 
   /** SIGKILL and reap; the child's mm goes away. */
   async kill(): Promise<void> {
-    if (this.pid && this.alive) {
+    if (this.pid && !this.reaped) {
       os.kill(this.pid, SIGKILL);
-      for (let i = 0; i < 2000; i++) {
+      for (let i = 0; i < 2000 && !this.reaped; i++) {
         const r = os.waitpid(this.pid, WNOHANG);
-        if (typeof r === 'number' || r[0] === this.pid) break;
-        await new Promise((res) => setTimeout(res, 1));
+        if (typeof r === 'number' || r[0] === this.pid) this.reaped = true;
+        else await new Promise((res) => setTimeout(res, 1));
       }
     }
     this.alive = false;

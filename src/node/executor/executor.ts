@@ -131,7 +131,6 @@ export class KernelExecutor implements Backend {
       return this.refused(op, `the executor failed: ${(e as Error).message}`, undefined, snapshot);
     }
     await settle(m);
-    await this.childrenKnown();
     const by = out.by;
     delete out.by;
     if (by?.job) {
@@ -146,16 +145,6 @@ export class KernelExecutor implements Backend {
       ...(notes.length && { notes: [...notes] }),
       snapshot: snapshot ? takeSnapshot(m) : EMPTY,
     };
-  }
-
-  /** A forked child says its pid as soon as it runs; wait for it before reading its state. */
-  private async childrenKnown(): Promise<void> {
-    for (const p of this.m.s.processes.values()) {
-      if (!p.child || p.pid || !p.alive) continue;
-      for (let i = 0; i < 500 && !p.child.poll(); i++) await new Promise((r) => setTimeout(r, 1));
-      p.pid = p.child.pid;
-      if (!p.pid) this.m.s.note(`child '${p.name}' has not started yet`);
-    }
   }
 
   private refused(op: Operation, message: string, field: string | undefined, snapshot: boolean): Result {

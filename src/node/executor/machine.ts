@@ -39,6 +39,7 @@ export class Machine {
 
   vmas(process: ProcessName): Vmas {
     let v = this.vmaViews.get(process);
+    if (!v && !this.pidOf(process)) return new Vmas(0, 0n, 0n);
     if (!v) {
       v = new Vmas(this.pidOf(process), this.region.base, this.region.end);
       this.vmaViews.set(process, v);
@@ -48,6 +49,7 @@ export class Machine {
 
   pages(process: ProcessName): ProcessPages {
     let p = this.pageViews.get(process);
+    if (!p && !this.pidOf(process)) return new ProcessPages(0);
     if (!p) {
       p = new ProcessPages(this.pidOf(process));
       this.pageViews.set(process, p);

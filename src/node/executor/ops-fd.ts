@@ -15,6 +15,7 @@ import {
   type UffdMsg,
 } from '../../portable/uapi';
 import { usage } from './caps';
+import { keepForDrain } from './cleanup';
 import { EAGAIN, EBADF, F_GETFL, F_SETFL, O_NONBLOCK, O_RDWR } from './constants';
 import type { Machine } from './machine';
 import { os } from './os';
@@ -87,6 +88,9 @@ const isOutcome = (x: FdEntry | Outcome): x is Outcome => 'call' in x;
 export function close(m: Machine, op: OperationOf<'close'>): Outcome {
   const f = liveFd(m, op.fd, (n) => `close(${n})`);
   if (isOutcome(f)) return f;
+  // An unborn child (a fork waiting for its FORK message) holds every fd: closing releases nothing.
+  if (f.kind === 'uffd' && [...m.s.threads.values()].some((t) => t.job?.kind === 'fork'))
+    keepForDrain(m, f.fd);
   const r = os.close(f.fd);
   f.closed = true;
   if (f.kind === 'uffd') {

@@ -33,6 +33,9 @@ export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outco
   if (typeof op.thread !== 'string' || !op.thread) usage('a touch names its thread', 'thread');
   const t = m.s.freeThread(await m.thread(op.thread));
   const write = op.access === 'write';
+  if (t.child && !t.child.pid) {
+    usage(`process '${t.process}' has not started: its fork waits for the FORK event to be read`, 'thread');
+  }
   wouldSegv(m, t.process, addr, len, write);
   const doing = `${op.access} ${hex(addr)}${len > 1n ? ` +${hex(len)}` : ''}`;
   const o: Outcome = {
@@ -142,7 +145,10 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
     finish: (r) => {
       finishWith(o, r);
       pipes.closeChildEnds();
-      if (r < 0n) forgetChild(m, name);
+      if (r < 0n) return forgetChild(m, name);
+      child.started(Number(r));
+      const p = m.s.processes.get(name);
+      if (p) p.pid = Number(r);
     },
   };
   t.state = 'running';

@@ -123,6 +123,8 @@ export class Session {
   readonly fds = new Map<FdName, FdEntry>();
   /** The uffds a fork made for the child, before their FORK message is read and they become fds. */
   readonly unborn = new Map<FdName, UffdFd>();
+  /** Duplicates of closed uffds a thread may still wait on for an event (see cleanup.ts). */
+  readonly zombies: number[] = [];
   readonly threads = new Map<ThreadName, Thread>();
   readonly processes = new Map<ProcessName, Proc>();
   owners: Owner[] = [];

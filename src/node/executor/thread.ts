@@ -55,6 +55,9 @@ export class OsThread {
     const pid = process.pid;
     this.wchanFile = new ProcFile(`/proc/${pid}/task/${this.tid}/wchan`);
     this.statusFile = new ProcFile(`/proc/${pid}/task/${this.tid}/status`);
+    // Opened now, so a pooled thread holds the same fds whatever it has done.
+    this.wchanFile.read();
+    this.statusFile.read();
   }
 
   static async spawn(): Promise<OsThread> {
