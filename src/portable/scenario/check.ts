@@ -1,0 +1,312 @@
+// One step's expectation against the Result a backend returned: every field the expectation gives,
+// resolved with the expression language against the run's areas, compared as the field's C type.
+
+import type { Placement } from '../diff/address';
+import { evalMask, ExprError, type Expr, type ExprContext } from '../model/expr';
+import type { Result } from '../model/result';
+import { pageStateName, type AreaSnapshot, type Snapshot } from '../model/snapshot';
+import { errnoName } from '../uapi/errno';
+import { msgFields } from '../uapi/msg';
+import { IOCTL_BY_NAME } from '../uapi/names';
+import { FIELD_SIZE, STRUCTS, type FieldLayout, type FieldValue } from '../uapi/structs';
+import { constantValue } from './constants';
+import type { Expectation, RegistrationExpectation } from './format';
+import { parsePageKey } from './page-key';
+import { formatField, type ValueNames } from './values';
+
+export interface FieldMismatch {
+  /** e.g. `struct.copy`, `msgs[0].arg.pagefault.address`, `pages[a+1p]`. */
+  readonly field: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export interface CheckContext {
+  readonly result: Result;
+  /** Every area placement seen so far in the run. */
+  readonly placements: readonly Placement[];
+}
+
+class Unresolvable extends Error {}
+
+export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch[] {
+  const out: FieldMismatch[] = [];
+  const r = c.result;
+  const snap = r.snapshot;
+  const names = valueNames(c);
+  const miss = (field: string, expected: unknown, actual: unknown) =>
+    out.push({ field, expected: String(expected), actual: String(actual) });
+  const value = (expr: Expr | readonly Expr[], role?: FieldLayout['role']) => evalIn(snap, c, expr, role);
+  const guard = (field: string, f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      if (!(err instanceof Unresolvable)) throw err;
+      miss(field, `(cannot evaluate: ${err.message})`, '-');
+    }
+  };
+
+  if (e.ret !== undefined && e.ret !== r.ret) miss('ret', e.ret, r.ret);
+  if (e.errno !== undefined) {
+    const actual = r.errno === undefined ? '0' : errnoName(r.errno);
+    if (String(e.errno) !== actual) miss('errno', e.errno, actual);
+  }
+  if (e.blocked !== undefined && e.blocked !== (r.blocked ?? false))
+    miss('blocked', e.blocked, r.blocked ?? false);
+  if (e.revents !== undefined) {
+    guard('revents', () => {
+      const want = value(e.revents!);
+      if (r.revents === undefined || BigInt(r.revents) !== want)
+        miss(
+          'revents',
+          `0x${want.toString(16)}`,
+          r.revents === undefined ? 'none' : `0x${r.revents.toString(16)}`,
+        );
+    });
+  }
+  if (e.struct) {
+    if (!r.struct) miss('struct', 'a struct', 'none');
+    else {
+      const layout = STRUCTS[r.struct.name];
+      const modes = IOCTL_BY_NAME.get(ioctlName(r) ?? '')?.modes;
+      for (const [name, want] of Object.entries(e.struct)) {
+        const f = layout.fields.find((l) => l.name === name);
+        const got = r.struct.after[name];
+        if (!f || got === undefined) miss(`struct.${name}`, 'a field', 'none');
+        else
+          guard(`struct.${name}`, () =>
+            compareField(`struct.${name}`, f, value(want, f.role), got, { ...names, modes }, miss),
+          );
+      }
+    }
+  }
+  if (e.msgs) checkMsgs(e.msgs, c, names, value, guard, miss);
+  if (e.threads) {
+    for (const [name, t] of Object.entries(e.threads)) {
+      const th = snap.threads.find((x) => x.name === name);
+      const want = typeof t === 'string' ? { state: t } : t;
+      if (!th) {
+        miss(`threads.${name}`, want.state ?? 'a thread', 'no such thread');
+        continue;
+      }
+      if (want.state !== undefined && want.state !== th.state)
+        miss(`threads.${name}.state`, want.state, th.state);
+      if (want.address !== undefined) {
+        guard(`threads.${name}.address`, () => {
+          const a = value(want.address!);
+          if (th.address !== a) {
+            miss(
+              `threads.${name}.address`,
+              fmtAddr(a, names),
+              th.address === undefined ? 'none' : fmtAddr(th.address, names),
+            );
+          }
+        });
+      }
+      if (want.value !== undefined && want.value !== th.value)
+        miss(`threads.${name}.value`, want.value, th.value ?? 'none');
+      if (want.sigbusCode !== undefined && want.sigbusCode !== th.sigbusCode) {
+        miss(`threads.${name}.sigbusCode`, want.sigbusCode, th.sigbusCode ?? 'none');
+      }
+    }
+  }
+  if (e.pages) {
+    for (const [key, p] of Object.entries(e.pages))
+      guard(`pages[${key}]`, () => checkPages(key, p, snap, value, names, miss));
+  }
+  if (e.queues) {
+    for (const [fd, q] of Object.entries(e.queues)) {
+      const u = snap.uffds.find((x) => x.name === fd);
+      for (const k of ['pending', 'waiting', 'events'] as const) {
+        if (q[k] === undefined) continue;
+        const got = u ? u[k].length : 'no such uffd';
+        if (got !== q[k]) miss(`queues.${fd}.${k}`, q[k], got);
+      }
+    }
+  }
+  if (e.registrations)
+    guard('registrations', () => checkRegistrations(e.registrations!, snap, value, names, miss));
+  if (e.processes) {
+    for (const [name, p] of Object.entries(e.processes)) {
+      const got = snap.processes.find((x) => x.name === name)?.alive;
+      if (got !== p.alive) miss(`processes.${name}.alive`, p.alive, got ?? 'no such process');
+    }
+  }
+  return out;
+}
+
+const ioctlName = (r: Result): string | undefined =>
+  r.op.op === 'ioctl' && typeof r.op.request === 'string' ? r.op.request : undefined;
+
+export function valueNames(c: CheckContext): ValueNames {
+  const snap = c.result.snapshot;
+  return {
+    placements: c.placements,
+    threadName: (tid) => snap.threads.find((t) => t.tid === tid)?.name,
+    fdName: (fd) => snap.uffds.find((u) => u.fd === fd)?.name ?? snap.fds.find((f) => f.fd === fd)?.name,
+  };
+}
+
+function exprContext(snap: Snapshot, c: CheckContext, role?: FieldLayout['role']): ExprContext {
+  return {
+    pageSize: snap.pageSize,
+    hugePageSize: snap.hugePageSize,
+    areaStart: (n) =>
+      snap.areas.find((a) => a.name === n)?.start ?? c.placements.find((p) => p.name === n)?.start,
+    constant: (n) => constantValue(n, role),
+  };
+}
+
+function evalIn(
+  snap: Snapshot,
+  c: CheckContext,
+  expr: Expr | readonly Expr[],
+  role?: FieldLayout['role'],
+): bigint {
+  try {
+    return evalMask(expr, exprContext(snap, c, role));
+  } catch (err) {
+    if (err instanceof ExprError) throw new Unresolvable(`${err.message} in '${String(expr)}'`);
+    throw err;
+  }
+}
+
+/** Both sides as the field's C type: -1 in a u64 is 0xffff...; a u32 wraps at 2^32. */
+function asFieldType(f: FieldLayout, v: bigint): bigint {
+  const bits = FIELD_SIZE[f.type] * 8;
+  return f.type === 's64' ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+}
+
+type Miss = (field: string, expected: unknown, actual: unknown) => void;
+
+function compareField(
+  path: string,
+  f: FieldLayout,
+  want: bigint,
+  got: FieldValue,
+  names: ValueNames,
+  miss: Miss,
+) {
+  const w = asFieldType(f, want);
+  if (w !== asFieldType(f, BigInt(got))) miss(path, formatField(f, w, names), formatField(f, got, names));
+}
+
+function fmtAddr(a: bigint, names: ValueNames): string {
+  return formatField({ role: 'addr' }, a, names);
+}
+
+function checkMsgs(
+  want: NonNullable<Expectation['msgs']>,
+  c: CheckContext,
+  names: ValueNames,
+  value: (e: Expr | readonly Expr[], role?: FieldLayout['role']) => bigint,
+  guard: (field: string, f: () => void) => void,
+  miss: Miss,
+) {
+  const got = c.result.msgs ?? [];
+  if (want.length !== got.length) miss('msgs.length', want.length, got.length);
+  want.forEach((m, i) => {
+    const msg = got[i];
+    if (!msg) return;
+    const fields = msgFields(msg.event);
+    for (const [name, expected] of Object.entries(m)) {
+      const path = `msgs[${i}].${name}`;
+      const f = fields.find((x) => x.name === name);
+      const v = msg.fields[name];
+      if (!f || v === undefined) {
+        miss(path, String(expected), `no such field in a ${msg.eventName} message`);
+        continue;
+      }
+      guard(path, () => {
+        if (f.role === 'tid' && typeof expected === 'string' && !/^[-0-9]/.test(expected)) {
+          const tid = c.result.snapshot.threads.find((t) => t.name === expected)?.tid;
+          if (tid === undefined) miss(path, expected, `no thread '${expected}' in the snapshot`);
+          else compareField(path, f, BigInt(tid), v, names, miss);
+          return;
+        }
+        if (f.role === 'fd' && typeof expected === 'string' && expected.includes('@')) {
+          const actual = names.fdName?.(Number(v));
+          if (actual !== expected) miss(path, expected, actual ?? String(v));
+          return;
+        }
+        compareField(path, f, value(expected, f.role), v, names, miss);
+      });
+    }
+  });
+}
+
+function areaAt(snap: Snapshot, process: string, addr: bigint): AreaSnapshot | undefined {
+  return snap.areas.find((a) => a.process === process && addr >= a.start && addr < a.start + a.len);
+}
+
+function checkPages(
+  key: string,
+  p: NonNullable<Expectation['pages']>[string],
+  snap: Snapshot,
+  value: (e: Expr) => bigint,
+  names: ValueNames,
+  miss: Miss,
+) {
+  const k = parsePageKey(key);
+  const want = typeof p === 'string' ? { state: p } : p;
+  const from = value(k.from);
+  const to = k.to === undefined ? undefined : value(k.to);
+  const prefix = k.process === 'main' ? '' : `${k.process}:`;
+  // Consecutive pages with the same mismatch are reported once, as a range.
+  let run: { first: bigint; last: bigint; expected: string; actual: string; field: string } | undefined;
+  const flush = () => {
+    if (!run) return;
+    const where =
+      run.first === run.last
+        ? fmtAddr(run.first, names)
+        : `${fmtAddr(run.first, names)}..${fmtAddr(run.last, names)}`;
+    miss(`pages[${prefix}${where}]${run.field}`, run.expected, run.actual);
+    run = undefined;
+  };
+  let addr = from;
+  do {
+    const area = areaAt(snap, k.process, addr);
+    const unit = BigInt(area?.pageSize ?? snap.pageSize);
+    const index = area ? Number((addr - area.start) / unit) : -1;
+    const bits = area ? (area.pages[index] ?? 0) : 0;
+    const checks: [string, string | undefined, string][] = [
+      ['', want.state, pageStateName(bits)],
+      ['.content', want.content, (area && area.content.get(index)) ?? 'none'],
+    ];
+    for (const [field, expected, actual] of checks) {
+      if (expected === undefined || expected === actual) continue;
+      if (run && run.field === field && run.expected === expected && run.actual === actual) run.last = addr;
+      else {
+        flush();
+        run = { first: addr, last: addr, expected, actual, field };
+      }
+    }
+    addr = area ? area.start + BigInt(index + 1) * unit : addr + unit;
+  } while (to !== undefined && addr < to);
+  flush();
+}
+
+function checkRegistrations(
+  want: readonly RegistrationExpectation[],
+  snap: Snapshot,
+  value: (e: Expr | readonly Expr[], role?: FieldLayout['role']) => bigint,
+  names: ValueNames,
+  miss: Miss,
+) {
+  const procs = new Set(want.map((r) => r.process ?? 'main'));
+  if (procs.size === 0) procs.add('main');
+  const line = (p: string, start: bigint, end: bigint, mode: bigint, uffd?: string) =>
+    `${p === 'main' ? '' : `${p}:`}${fmtAddr(start, names)}..${fmtAddr(end, names)} ${formatField({ role: 'mode' }, mode, { ...names, modes: IOCTL_BY_NAME.get('UFFDIO_REGISTER')?.modes })}${uffd ? ` ${uffd}` : ''}`;
+  const expected = want.map((r) => {
+    const start = value(r.start);
+    return line(r.process ?? 'main', start, start + value(r.len), value(r.mode, 'mode'), r.uffd);
+  });
+  // Which uffd holds a range is checked when the expectation names it (on every entry).
+  const showUffd = want.some((r) => r.uffd !== undefined);
+  const actual = snap.registrations
+    .filter((r) => procs.has(r.process))
+    .sort((a, b) => (a.process === b.process ? (a.start < b.start ? -1 : 1) : a.process < b.process ? -1 : 1))
+    .map((r) => line(r.process, r.start, r.end, r.mode, showUffd ? r.uffd : undefined));
+  if (expected.join(', ') !== actual.join(', '))
+    miss('registrations', expected.join(', ') || 'none', actual.join(', ') || 'none');
+}
