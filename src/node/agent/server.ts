@@ -55,7 +55,7 @@ export interface RunningAgent {
   close(reason?: string): Promise<void>;
 }
 
-const isLoopback = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host);
+export const isLoopback = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host);
 
 function refuse(socket: Duplex, status: number, reason: string): void {
   const text = `${reason}\n`;
