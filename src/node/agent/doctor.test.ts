@@ -131,8 +131,9 @@ describe('checkScenarios', () => {
   });
 
   it('reports a folder it cannot read instead of failing', async () => {
-    const [only] = await checkScenarios(join(dir, 'missing'), ROOT);
-    expect(only).toMatchObject({ runnable: false, why: [expect.stringMatching(/^cannot read it: ENOENT/)] });
+    expect(await checkScenarios(join(dir, 'missing'), ROOT)).toEqual([]);
+    const [only] = await checkScenarios(join(dir, 'b-ok.json'), ROOT);
+    expect(only).toMatchObject({ runnable: false, why: [expect.stringMatching(/^cannot read it: ENOTDIR/)] });
   });
 
   it('prints as the --doctor output', async () => {
@@ -141,6 +142,7 @@ describe('checkScenarios', () => {
     expect(text).toContain('user          uid 1000, CAP_SYS_PTRACE no');
     expect(text).toMatch(/userfaultfd\(2\) +not usable: EPERM/);
     expect(text).toContain('features      UFFD_FEATURE_EVENT_FORK UFFD_FEATURE_MOVE');
+    expect(text).toContain('ioctls        UFFDIO_API UFFDIO_REGISTER');
     expect(text).toContain('huge pages    2 MiB: 1 free of 2');
     expect(text).toContain('C helper      not available: no C compiler (cc) found');
     expect(text).toContain('scenarios     1 of 3 can run here');

@@ -86,6 +86,7 @@ export async function checkScenarios(dir: string, f: KernelFacts): Promise<Scena
   try {
     files = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     return [
       {
         file: dir,
