@@ -36,6 +36,7 @@ test('a mistake in the console is pointed at, and the line comes back to fix', a
   await c.expectRow("error at column 13: unexpected '*'");
   await c.expectRow(/^ {18}\^$/);
   expect(await c.currentLine()).toBe('uffd$ touch(T1, a+*1p, read)');
+  await c.clearLine();
   await c.type('ioctl(uffd, UFFDIO_COPPY, {})');
   await c.expectRow("unknown ioctl 'UFFDIO_COPPY' — did you mean 'UFFDIO_COPY'?");
   await expect(pg.position).toHaveText('step 1 / 1');

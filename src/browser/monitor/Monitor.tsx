@@ -56,9 +56,9 @@ export function Monitor() {
   const since = callSince(call);
 
   return (
-    <section className="panel monitor" aria-labelledby="monitor-title" data-testid="monitor">
-      <div className="panel-head">
-        <h2 id="monitor-title">Monitor</h2>
+    <div className="monitor panel-body" data-testid="monitor">
+      <div className="monitor-tools">
+        <span className="dim small">compose any call; see the struct go in and come back</span>
         <span className="spacer" />
         <button
           className="btn small"
@@ -79,7 +79,7 @@ export function Monitor() {
           auto: {auto ? 'on' : 'off'}
         </button>
       </div>
-      <div className="panel-body">
+      <div className="monitor-main">
         <form onSubmit={run} noValidate>
           <div className="form-row">
             <label htmlFor="monitor-call">call</label>
@@ -130,6 +130,6 @@ export function Monitor() {
         </form>
         {shownResult && <ResultView result={shownResult} prev={prev} />}
       </div>
-    </section>
+    </div>
   );
 }
