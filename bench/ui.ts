@@ -23,9 +23,9 @@ const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function serve(): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    stdio: 'ignore',
-  });
+  // vite itself, not through npx: killing npx would leave vite running.
+  const vite = ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort'];
+  const server = spawn(process.execPath, vite, { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(URL)).ok) return server;
@@ -222,7 +222,13 @@ const bench: BenchModule = {
     return undefined;
   },
   async run() {
-    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+    const build = spawnSync(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'],
+      {
+        stdio: 'inherit',
+      },
+    );
     if (build.status !== 0) throw new Error('vite build failed');
     const server = await serve();
     const browser = await chromium.launch({
