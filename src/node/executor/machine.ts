@@ -1,0 +1,150 @@
+// Everything one session holds on the real machine: its region, bookkeeping, files, threads,
+// children, and the per-process views of /proc it reads. Operations get this and nothing else.
+
+import { MAIN_PROCESS, MAIN_THREAD, type ProcessName, type ThreadName } from '../../portable/model/operation';
+import { usage, type ExecutorOptions } from './caps';
+import { ContentCache } from './content-cache';
+import { Files } from './files';
+import { HugePageReservation } from './hugepages';
+import { loadHelper, os, type Helper } from './os';
+import { ProcessPages } from './pages';
+import { kernelRefusesMemRange, kernelRefusesRange, Region } from './region';
+import { Session, type Area, type Thread } from './session';
+import { acquireThread } from './thread';
+import { Vmas } from './vmas';
+
+export class Machine {
+  readonly s: Session;
+  readonly files = new Files();
+  readonly huge: HugePageReservation;
+  readonly content = new ContentCache();
+  readonly pid = os.getpid();
+  private readonly vmaViews = new Map<ProcessName, Vmas>();
+  private readonly pageViews = new Map<ProcessName, ProcessPages>();
+
+  constructor(options: ExecutorOptions) {
+    this.s = new Session(Region.claim(), options);
+    this.huge = new HugePageReservation(options.maxHugePages);
+    this.s.processes.set(MAIN_PROCESS, { name: MAIN_PROCESS, pid: this.pid, alive: true });
+    this.s.threads.set(MAIN_THREAD, { name: MAIN_THREAD, process: MAIN_PROCESS, state: 'idle' });
+  }
+
+  get region(): Region {
+    return this.s.region;
+  }
+
+  pidOf(process: ProcessName): number {
+    return this.s.processes.get(process)?.pid ?? 0;
+  }
+
+  vmas(process: ProcessName): Vmas {
+    let v = this.vmaViews.get(process);
+    if (!v && !this.pidOf(process)) return new Vmas(0, 0n, 0n);
+    if (!v) {
+      v = new Vmas(this.pidOf(process), this.region.base, this.region.end);
+      this.vmaViews.set(process, v);
+    }
+    return v;
+  }
+
+  pages(process: ProcessName): ProcessPages {
+    let p = this.pageViews.get(process);
+    if (!p && !this.pidOf(process)) return new ProcessPages(0);
+    if (!p) {
+      p = new ProcessPages(this.pidOf(process));
+      this.pageViews.set(process, p);
+    }
+    return p;
+  }
+
+  /** The mappings or registrations may have changed: read /proc afresh, forget all content. */
+  structural(): void {
+    for (const v of this.vmaViews.values()) v.stale();
+    this.content.clear();
+  }
+
+  /** Registrations may have changed (not the mappings' contents). */
+  registrationsChanged(): void {
+    for (const v of this.vmaViews.values()) v.stale();
+  }
+
+  /** The bytes of [start, start+len) in a process may have changed; for shared memory, everywhere. */
+  contentChanged(process: ProcessName, start: bigint, len: bigint): void {
+    const a = this.s.areaAt(start, process) ?? this.s.areaAt(start);
+    if (a && (a.shared || a.file)) {
+      this.content.clear();
+      return;
+    }
+    this.content.forget(process, start, start + (len > 0n ? len : 1n), BigInt(a?.pageSize ?? 4096));
+  }
+
+  /** The C helper, or a usage error saying plainly why `what` cannot run here. */
+  helper(what: string): Helper {
+    const h = loadHelper();
+    if (!h.ok) usage(`${what} needs the executor's C helper, which is not available: ${h.why}`);
+    return h.helper;
+  }
+
+  /** The named thread, created (as a thread of `main`) on first use. */
+  async thread(name: ThreadName, field = 'thread'): Promise<Thread> {
+    let t = this.s.threads.get(name);
+    if (!t) {
+      const count = [...this.s.threads.values()].filter((x) => x.process === MAIN_PROCESS).length;
+      if (count >= this.s.options.maxThreads)
+        usage(`too many threads: a session may have ${this.s.options.maxThreads}`, field);
+      t = { name, process: MAIN_PROCESS, state: 'idle' };
+      this.s.threads.set(name, t);
+    }
+    if (t.process === MAIN_PROCESS && !t.os) {
+      this.helper(`thread '${name}'`);
+      t.os = await acquireThread();
+    }
+    return t;
+  }
+
+  /**
+   * A range the executor may pass to the kernel: inside the session's region, or one the kernel
+   * refuses before using any memory. Anything else is refused here, before any syscall.
+   */
+  checkRange(start: bigint, len: bigint, field: string, refused: 'uffd' | 'mem' | 'none'): void {
+    if (this.region.holds(start, len)) return;
+    if (refused === 'uffd' && kernelRefusesRange(start, len)) return;
+    if (refused === 'mem' && kernelRefusesMemRange(start)) return;
+    usage(
+      `${field}: [0x${start.toString(16)}, +0x${len.toString(16)}) is outside this session's memory; ` +
+        `the executor only passes addresses of areas it mapped for this session`,
+      field,
+    );
+  }
+
+  /** Bytes the session may still map. */
+  mapBudget(len: bigint, field: string): void {
+    const o = this.s.options;
+    if (this.s.areasMapped >= o.maxAreas) usage(`too many areas: a session may map ${o.maxAreas}`, field);
+    if (len > o.maxAreaBytes) usage(`an area may have at most ${o.maxAreaBytes} bytes, not ${len}`, field);
+    if (this.s.mappedBytes + len > o.maxTotalBytes) {
+      usage(`the session would map ${this.s.mappedBytes + len} bytes; it may map ${o.maxTotalBytes}`, field);
+    }
+  }
+
+  addArea(a: Area): void {
+    this.s.areas.set(a.name, a);
+    this.s.areasMapped++;
+    this.s.mappedBytes += a.len;
+  }
+
+  /** Ends every per-process view of /proc. */
+  closeViews(): void {
+    for (const v of this.vmaViews.values()) v.close();
+    for (const p of this.pageViews.values()) p.close();
+    this.vmaViews.clear();
+    this.pageViews.clear();
+  }
+
+  dropProcess(process: ProcessName): void {
+    this.vmaViews.get(process)?.close();
+    this.pageViews.get(process)?.close();
+    this.vmaViews.delete(process);
+    this.pageViews.delete(process);
+  }
+}

@@ -1,0 +1,217 @@
+// Threads and processes: a named thread touches memory (and may block in the fault), a signal
+// interrupts it, fork makes a child process that stays in the C helper, exit kills it.
+
+import { hex } from '../../portable/model/expr';
+import {
+  MAIN_PROCESS,
+  MAIN_THREAD,
+  type OperationOf,
+  type ProcessName,
+} from '../../portable/model/operation';
+import { resolveExpr } from '../../portable/model/resolve';
+import { UFFD_EVENT_FORK, UFFD_FEATURE_EVENT_FORK } from '../../portable/uapi';
+import { usage } from './caps';
+import { ChildPipes, ChildProc } from './child';
+import { planEvents, uffdFeatures } from './events-plan';
+import type { Machine } from './machine';
+import { os, SIGUSR1 } from './os';
+import { finishWith, fromRet, type Outcome } from './outcome';
+import { dropEntries } from './settle';
+import type { Thread } from './session';
+
+export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outcome> {
+  if (op.access !== 'read' && op.access !== 'write')
+    usage(`access is 'read' or 'write', not '${String(op.access)}'`, 'access');
+  const addr = resolveExpr(op.addr, m.s.env, 'addr');
+  const len = op.len === undefined ? 1n : resolveExpr(op.len, m.s.env, 'len');
+  const value = op.value ?? 1;
+  if (!Number.isInteger(value) || value < 0 || value > 255)
+    usage(`value is a byte (0..255), not ${String(value)}`, 'value');
+  if (len < 1n || len > m.s.options.maxTouchBytes)
+    usage(`a touch covers 1 to ${m.s.options.maxTouchBytes} bytes, not ${len}`, 'len');
+  m.checkRange(addr, len, 'addr', 'none');
+  if (typeof op.thread !== 'string' || !op.thread) usage('a touch names its thread', 'thread');
+  const t = m.s.freeThread(await m.thread(op.thread));
+  const write = op.access === 'write';
+  if (t.child && !t.child.pid) {
+    usage(`process '${t.process}' has not started: its fork waits for the FORK event to be read`, 'thread');
+  }
+  wouldSegv(m, t.process, addr, len, write);
+  const doing = `${op.access} ${hex(addr)}${len > 1n ? ` +${hex(len)}` : ''}`;
+  const o: Outcome = {
+    call: `${t.name}: ${write ? `memset(${hex(addr)}, ${hex(value)}, ${len})` : `read ${hex(addr)} +${len}`}`,
+    ret: 0,
+  };
+  t.job = {
+    kind: 'touch',
+    step: m.s.step,
+    doing,
+    write,
+    events: [],
+    finish: (r) => {
+      finishWith(o, r < 0n ? 0n : r);
+      if (write) m.contentChanged(t.process, addr, len);
+    },
+  };
+  t.state = 'running';
+  t.doing = doing;
+  t.value = t.address = t.sigbusCode = undefined;
+  o.by = t;
+  if (write) m.contentChanged(t.process, addr, len);
+  if (t.child) {
+    if (!t.child.touch(addr, len, write, value)) usage(`process '${t.process}' is gone`, 'thread');
+  } else {
+    t.os!.post('TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]);
+  }
+  return o;
+}
+
+/**
+ * The playground models SIGBUS but not SIGSEGV: an access outside the process's mappings, or one
+ * its protection forbids, is refused before it is made.
+ */
+function wouldSegv(m: Machine, process: ProcessName, addr: bigint, len: bigint, write: boolean): void {
+  const vmas = m.vmas(process);
+  if (!vmas.covers(addr, addr + len)) {
+    usage(
+      `[${hex(addr)}, +${hex(len)}) is not all mapped in process '${process}': the access would raise SIGSEGV`,
+      'addr',
+    );
+  }
+  for (const v of vmas.all()) {
+    if (v.end <= addr || v.start >= addr + len) continue;
+    if (v.perms[0] !== 'r' || (write && v.perms[1] !== 'w')) {
+      usage(
+        `${hex(v.start)}-${hex(v.end)} is ${v.perms.slice(0, 3)}: a ${write ? 'write' : 'read'} would raise SIGSEGV`,
+        'addr',
+      );
+    }
+  }
+}
+
+export async function signal(m: Machine, op: OperationOf<'signal'>): Promise<Outcome> {
+  if (op.signal !== 'SIGUSR1') usage(`only SIGUSR1 can be sent, not '${String(op.signal)}'`, 'signal');
+  const t = m.s.thread(op.thread);
+  if (t.state === 'exited') usage(`thread '${t.name}' has exited`, 'thread');
+  if (t.child) {
+    m.helper('signal');
+    return fromRet(`kill(${t.child.pid}, SIGUSR1)`, os.kill(t.child.pid, SIGUSR1));
+  }
+  const w = (await m.thread(t.name)).os!;
+  return fromRet(`tgkill(${m.pid}, ${w.tid}, SIGUSR1)`, os.tgkill(m.pid, w.tid, SIGUSR1));
+}
+
+export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome> {
+  const helper = m.helper('fork');
+  const name = op.child;
+  if (typeof name !== 'string' || !name) usage('the child process needs a name (`child`)', 'child');
+  if (m.s.processes.has(name) || m.s.threads.has(name))
+    usage(`the name '${name}' is already a process or a thread`, 'child');
+  const alive = [...m.s.processes.values()].filter((p) => p.name !== MAIN_PROCESS && p.alive).length;
+  if (alive >= m.s.options.maxProcesses)
+    usage(`too many child processes: a session may have ${m.s.options.maxProcesses}`, 'child');
+  const t = await m.thread(op.thread ?? MAIN_THREAD);
+  if (t.process !== MAIN_PROCESS)
+    usage(`thread '${t.name}' belongs to process '${t.process}', which cannot fork`, 'thread');
+  m.s.freeThread(t);
+  const pipes = ChildPipes.open();
+  if (typeof pipes === 'number') return fromRet('pipe2()', pipes);
+  const child = new ChildProc(pipes, helper.childProgressAddr);
+  const events = planEvents(
+    m,
+    MAIN_PROCESS,
+    m.region.base,
+    m.region.end,
+    UFFD_EVENT_FORK,
+    UFFD_FEATURE_EVENT_FORK,
+    false,
+  );
+  inheritRegistrations(m, name);
+  m.s.processes.set(name, {
+    name,
+    pid: 0,
+    alive: true,
+    child,
+    areas: [...m.s.areas.values()].filter((a) => a.process === MAIN_PROCESS).map((a) => a.name),
+  });
+  m.s.threads.set(name, { name, process: name, child, state: 'idle' });
+  const o: Outcome = { call: 'fork()', ret: 0 };
+  t.job = {
+    kind: 'fork',
+    step: m.s.step,
+    doing: `fork ${name}`,
+    events,
+    child: name,
+    finish: (r) => {
+      finishWith(o, r);
+      pipes.closeChildEnds();
+      if (r < 0n) return forgetChild(m, name);
+      child.started(Number(r));
+      const p = m.s.processes.get(name);
+      if (p) p.pid = Number(r);
+    },
+  };
+  t.state = 'running';
+  t.doing = t.job.doing;
+  t.value = t.address = t.sigbusCode = undefined;
+  o.by = t;
+  t.os!.post('FORK', [BigInt(pipes.childCmd), BigInt(pipes.childRes)]);
+  m.structural();
+  return o;
+}
+
+/** The child's vmas keep their registration with a new uffd for each parent uffd with EVENT_FORK. */
+function inheritRegistrations(m: Machine, child: ProcessName): void {
+  for (const o of [...m.s.owners]) {
+    if (o.process !== MAIN_PROCESS) continue;
+    const u = m.s.ownerAt(MAIN_PROCESS, o.start);
+    if (!u || !(uffdFeatures(u) & UFFD_FEATURE_EVENT_FORK)) continue;
+    const name = `${u.name}@${child}`;
+    if (!m.s.unborn.has(name)) {
+      m.s.unborn.set(name, {
+        kind: 'uffd',
+        name,
+        fd: -1,
+        closed: false,
+        mm: child,
+        userModeOnly: u.userModeOnly,
+        queue: [],
+      });
+    }
+    m.s.setOwner(child, o.start, o.end, name);
+  }
+}
+
+function forgetChild(m: Machine, name: ProcessName): void {
+  const p = m.s.processes.get(name);
+  p?.child?.close();
+  m.s.processes.delete(name);
+  m.s.threads.delete(name);
+  for (const k of [...m.s.unborn.keys()]) if (k.endsWith(`@${name}`)) m.s.unborn.delete(k);
+  m.s.owners = m.s.owners.filter((o) => o.process !== name);
+}
+
+export async function exit(m: Machine, op: OperationOf<'exit'>): Promise<Outcome> {
+  const p = m.s.processes.get(op.process) ?? usage(`no process named '${op.process}'`, 'process');
+  if (p.name === MAIN_PROCESS || !p.child) usage('only a forked child can exit', 'process');
+  if (!p.alive) usage(`process '${p.name}' has already exited`, 'process');
+  p.child.poll();
+  const pid = p.child.pid;
+  await p.child.kill();
+  p.alive = false;
+  for (const t of m.s.threads.values()) {
+    if (t.process !== p.name) continue;
+    exited(m, t);
+  }
+  m.s.owners = m.s.owners.filter((o) => o.process !== p.name);
+  m.dropProcess(p.name);
+  m.registrationsChanged();
+  return { call: `kill(${pid}, SIGKILL); waitpid(${pid})`, ret: 0 };
+}
+
+function exited(m: Machine, t: Thread): void {
+  dropEntries(m, t);
+  t.job = undefined;
+  t.state = 'exited';
+  t.address = t.uffd = t.since = undefined;
+}

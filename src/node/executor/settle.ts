@@ -1,0 +1,174 @@
+// After each operation the executor waits until the system has settled: every thread that was
+// started or woken has either finished or is blocked again, in a fault (wchan handle_userfault)
+// or waiting for an event to be read (userfaultfd_event_wait_completion). A thread that sleeps
+// again shows a new voluntary context switch count, which is how a fault that woke and faulted
+// again is told from one that never woke. What it finds becomes the uffd queues' entries.
+
+import {
+  UFFD_FEATURE_EXACT_ADDRESS,
+  UFFD_PAGEFAULT_FLAG_MINOR,
+  UFFD_PAGEFAULT_FLAG_WP,
+  UFFD_PAGEFAULT_FLAG_WRITE,
+  UFFDIO_REGISTER_MODE_MINOR,
+  UFFDIO_REGISTER_MODE_MISSING,
+  UFFDIO_REGISTER_MODE_WP,
+} from '../../portable/uapi';
+import { PAGE } from '../../portable/model/snapshot';
+import { PAGE_SIZE } from './constants';
+import type { Machine } from './machine';
+import { TOUCH_DONE, TOUCH_SIGBUS } from './os';
+import { parseUffdInfo, readProc, WCHAN_EVENT, WCHAN_FAULT } from './proc';
+import { cachedAt } from './residency';
+import type { QueueEntry, Thread, UffdFd } from './session';
+
+type Seen = 'finished' | 'blocked' | 'running';
+
+/** Waits until every thread with a job has finished or blocked, up to the session's timeout. */
+export async function settle(m: Machine): Promise<void> {
+  const deadline = performance.now() + m.s.options.settleTimeoutMs;
+  const spinUntil = performance.now() + 5;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let pending = 0;
+    for (const t of m.s.threads.values()) if (t.job && look(m, t) === 'running') pending++;
+    if (!pending) return;
+    const now = performance.now();
+    if (now > deadline) break;
+    if (now < spinUntil) Atomics.wait(nap, 0, 0, 0.05);
+    else await new Promise((r) => setTimeout(r, 1));
+  }
+  for (const t of m.s.threads.values()) {
+    if (!t.job || look(m, t) !== 'running') continue;
+    dropEntries(m, t);
+    t.state = 'running';
+    m.s.note(`thread '${t.name}' neither finished nor blocked within ${m.s.options.settleTimeoutMs} ms`);
+  }
+}
+
+function look(m: Machine, t: Thread): Seen {
+  const done = finished(t);
+  if (done) {
+    complete(m, t, done.ret, done.touch);
+    return 'finished';
+  }
+  const w = (t.os ? t.os.wchan() : t.child?.wchan())?.trim();
+  if (w !== WCHAN_FAULT && w !== WCHAN_EVENT) return 'running';
+  const switches = t.os ? t.os.switches() : t.child?.switches();
+  const state = w === WCHAN_FAULT ? 'blocked-fault' : 'blocked-event';
+  if (t.state === state && t.switches === switches) return 'blocked';
+  dropEntries(m, t);
+  t.switches = switches;
+  if (state === 'blocked-fault') blockInFault(m, t);
+  else blockInEvent(m, t);
+  return 'blocked';
+}
+
+interface Finished {
+  readonly ret: bigint;
+  readonly touch?: { status: number; value: number; siCode: number; siAddr: bigint };
+}
+
+function finished(t: Thread): Finished | undefined {
+  if (t.os) {
+    if (t.os.busy) return undefined;
+    const r = t.os.result();
+    return t.job?.kind === 'touch' ? { ret: r.ret, touch: r } : { ret: r.ret };
+  }
+  const out = t.child?.takeResult();
+  return out ? { ret: out.status === TOUCH_DONE ? 0n : -1n, touch: out } : undefined;
+}
+
+function complete(m: Machine, t: Thread, ret: bigint, touch: Finished['touch']): void {
+  const job = t.job!;
+  t.job = undefined;
+  dropEntries(m, t);
+  t.switches = undefined;
+  t.uffd = undefined;
+  t.since = undefined;
+  t.address = undefined;
+  t.sigbusCode = undefined;
+  t.value = undefined;
+  t.doing = job.doing;
+  if (touch && touch.status !== TOUCH_DONE) {
+    t.state = 'sigbus';
+    t.address = touch.siAddr;
+    t.sigbusCode = touch.siCode;
+    if (touch.status !== TOUCH_SIGBUS)
+      m.s.note(`thread '${t.name}' got SIGSEGV at 0x${touch.siAddr.toString(16)}`);
+  } else {
+    t.state = 'done';
+    if (touch && !job.write) t.value = touch.value;
+  }
+  job.finish(ret);
+}
+
+/** Removes a thread's queue entries (it woke, finished, or blocked somewhere new). */
+export function dropEntries(m: Machine, t: Thread): void {
+  for (const u of m.s.allUffds()) {
+    if (u.queue.some((e) => e.thread === t.name)) u.queue = u.queue.filter((e) => e.thread !== t.name);
+  }
+}
+
+function features(u: UffdFd): bigint {
+  return parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`))?.features ?? 0n;
+}
+
+function blockInFault(m: Machine, t: Thread): void {
+  const at = t.os ? t.os.progress() : (t.child?.progress() ?? 0n);
+  const u = m.s.ownerAt(t.process, at);
+  const area = m.s.areaAt(at, t.process) ?? m.s.areaAt(at);
+  const unit = BigInt(area?.pageSize ?? PAGE_SIZE);
+  const address = u && features(u) & UFFD_FEATURE_EXACT_ADDRESS ? at : (at / unit) * unit;
+  const flags = inferFlags(m, t, at);
+  t.state = 'blocked-fault';
+  t.address = address;
+  t.uffd = u?.name;
+  t.since = m.s.step;
+  t.doing = t.job?.doing;
+  if (u) u.queue.push({ thread: t.name, kind: 'fault', read: false, address, flags, event: 0x12 });
+  else
+    m.s.note(
+      `thread '${t.name}' is blocked in a fault at 0x${at.toString(16)} that no open uffd of this session registered`,
+    );
+}
+
+/**
+ * The flags the message will carry, from the page and the vma's registration; corrected from the
+ * message itself once it is read.
+ */
+function inferFlags(m: Machine, t: Thread, at: bigint): number {
+  const write = t.job?.write ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
+  const page = (at / BigInt(PAGE_SIZE)) * BigInt(PAGE_SIZE);
+  const bits = m.pages(t.process).states(page, 1)[0] ?? 0;
+  const mode = m.vmas(t.process).modeAt(at);
+  if (bits & PAGE.PRESENT) return UFFD_PAGEFAULT_FLAG_WP | write;
+  if (mode & UFFDIO_REGISTER_MODE_MINOR && cachedAt(m, t.process, page))
+    return UFFD_PAGEFAULT_FLAG_MINOR | write;
+  if (!(mode & UFFDIO_REGISTER_MODE_MISSING) && mode & UFFDIO_REGISTER_MODE_WP && bits & PAGE.UFFD_WP) {
+    return UFFD_PAGEFAULT_FLAG_WP | write;
+  }
+  return write;
+}
+
+function blockInEvent(m: Machine, t: Thread): void {
+  const next = t.job?.events[0];
+  const u = next && m.s.fds.get(next.uffd);
+  t.state = 'blocked-event';
+  t.address = undefined;
+  t.uffd = next?.uffd;
+  t.since = m.s.step;
+  t.doing = t.job?.doing;
+  if (next && u?.kind === 'uffd' && !u.closed) {
+    const e: QueueEntry = {
+      thread: t.name,
+      kind: 'event',
+      read: false,
+      address: 0n,
+      flags: 0,
+      event: next.event,
+    };
+    u.queue.push(e);
+  } else {
+    m.s.note(`thread '${t.name}' waits for an event this session did not expect`);
+  }
+}

@@ -1,0 +1,179 @@
+// The Snapshot of src/portable/model/snapshot.ts, read from the real state: vmas and registrations
+// from /proc/<pid>/maps and smaps, pages from pagemap, the page cache from mincore, contents
+// through /proc/<pid>/mem or the file, uffd counters and features from fdinfo; the names, the
+// threads and the order of the queues from the session's bookkeeping.
+
+import { contentTag, fillTag } from '../../portable/model/content';
+import { MAIN_PROCESS, type ProcessName } from '../../portable/model/operation';
+import {
+  PAGE,
+  type AreaSnapshot,
+  type FaultEntry,
+  type RegistrationSnapshot,
+  type Snapshot,
+  type ThreadSnapshot,
+  type UffdSnapshot,
+} from '../../portable/model/snapshot';
+import { O_CLOEXEC, O_NONBLOCK, UFFD_FEATURE_INITIALIZED, UFFD_USER_MODE_ONLY } from '../../portable/uapi';
+import { HUGE_PAGE, PAGE_SIZE } from './constants';
+import { ContentCache } from './content-cache';
+import type { Machine } from './machine';
+import { os } from './os';
+import { parseUffdInfo, readProc } from './proc';
+import { cachedPages, sawHugePages } from './residency';
+import type { Area, Thread, UffdFd } from './session';
+
+/** Content read for one snapshot at most; past it, pages show no content and a note says so. */
+const CONTENT_BUDGET = 64 << 20;
+
+export function takeSnapshot(m: Machine): Snapshot {
+  const s = m.s;
+  const budget = { left: CONTENT_BUDGET };
+  const areas: AreaSnapshot[] = [];
+  const registrations: RegistrationSnapshot[] = [];
+  for (const p of s.processes.values()) {
+    if (!p.alive || !p.pid) continue;
+    const names =
+      p.areas ?? [...s.areas.values()].filter((a) => a.process === MAIN_PROCESS).map((a) => a.name);
+    for (const n of names) {
+      const a = s.areas.get(n);
+      if (a) areas.push(areaSnapshot(m, a, p.name, budget));
+    }
+    for (const r of m.vmas(p.name).registrations()) {
+      const owner = s.ownerAt(p.name, r.start);
+      if (!owner) s.note(`a registered vma at 0x${r.start.toString(16)} has no owner this session knows of`);
+      registrations.push({
+        process: p.name,
+        start: r.start,
+        end: r.end,
+        uffd: owner?.name ?? '?',
+        mode: r.mode,
+      });
+    }
+  }
+  if (budget.left < 0)
+    s.note(`page contents past ${CONTENT_BUDGET >> 20} MiB were not read for this snapshot`);
+  return {
+    pageSize: PAGE_SIZE,
+    hugePageSize: HUGE_PAGE,
+    processes: [...s.processes.values()].map((p) => ({ name: p.name, pid: p.pid, alive: p.alive })),
+    areas,
+    registrations,
+    uffds: s.uffds().map((u) => uffdSnapshot(m, u)),
+    fds: [...s.fds.values()].flatMap((f) =>
+      f.kind === 'dev' && !f.closed ? [{ name: f.name, fd: f.fd, path: f.path }] : [],
+    ),
+    threads: [...s.threads.values()].map(threadSnapshot),
+  };
+}
+
+function areaSnapshot(m: Machine, a: Area, process: ProcessName, budget: { left: number }): AreaSnapshot {
+  const unit = a.pageSize;
+  const n = Number(a.len / BigInt(unit));
+  const pages = new Uint8Array(n);
+  const content = new Map<number, string>();
+  const vmas = m.vmas(process);
+  const sub = unit / PAGE_SIZE;
+  const raw = m.pages(process).states(a.start, n * sub);
+  const cached = cachedPages(m, a, a.start, n);
+  const present: boolean[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = a.start + BigInt(i * unit);
+    if (!vmas.covers(at, at + BigInt(unit))) continue;
+    let bits = PAGE.MAPPED | (raw[i * sub] ?? 0);
+    if (cached[i] || (bits & PAGE.PRESENT && (a.shared || a.kind === 'shmem'))) bits |= PAGE.CACHED;
+    if (a.kind === 'file') bits &= ~PAGE.CACHED;
+    pages[i] = bits;
+    present.push((bits & PAGE.PRESENT) !== 0);
+    const tag = pageContent(m, a, process, at, bits, budget);
+    if (tag !== undefined) content.set(i, tag);
+  }
+  sawHugePages(a, a.start, present);
+  return {
+    name: a.name,
+    process,
+    kind: a.kind,
+    shared: a.shared,
+    prot: a.prot,
+    start: a.start,
+    len: a.len,
+    pageSize: unit,
+    pages,
+    content,
+  };
+}
+
+function pageContent(
+  m: Machine,
+  a: Area,
+  process: ProcessName,
+  at: bigint,
+  bits: number,
+  budget: { left: number },
+): string | undefined {
+  if (bits & PAGE.ZERO) return fillTag(0);
+  const present = (bits & PAGE.PRESENT) !== 0;
+  if (!present && !(bits & PAGE.CACHED)) return undefined;
+  const key = present
+    ? ContentCache.key(process, at)
+    : `file:${a.file?.name ?? a.name}:${at - a.start + a.offset}`;
+  const known = m.content.get(key);
+  if (known !== undefined) return known;
+  if ((budget.left -= a.pageSize) < 0) return undefined;
+  const bytes = present ? m.pages(process).read(at, a.pageSize) : readFile(a, at);
+  if (!bytes) return undefined;
+  const tag = contentTag(bytes);
+  m.content.set(key, tag);
+  return tag;
+}
+
+/** A cache-only page's bytes, read from its file (never through a mapping: that would fault). */
+function readFile(a: Area, at: bigint): Uint8Array | undefined {
+  if (!a.file) return undefined;
+  const buf = Buffer.alloc(a.pageSize);
+  return os.pread(a.file.fd, buf, a.pageSize, at - a.start + a.offset) === a.pageSize ? buf : undefined;
+}
+
+function uffdSnapshot(m: Machine, u: UffdFd): UffdSnapshot {
+  const info = parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`));
+  const faults = (read: boolean): FaultEntry[] =>
+    u.queue
+      .filter((e) => e.kind === 'fault' && e.read === read)
+      .map((e) => ({ thread: e.thread, address: e.address, flags: e.flags }));
+  const pending = faults(false);
+  const waiting = faults(true);
+  if (info && (info.pending !== pending.length || info.total !== pending.length + waiting.length)) {
+    m.s.note(
+      `${u.name}: the kernel counts ${info.pending} unread of ${info.total} faults; ` +
+        `the executor tracks ${pending.length} unread of ${pending.length + waiting.length}`,
+    );
+  }
+  const fdFlags = info?.flags ?? 0;
+  return {
+    name: u.name,
+    fd: u.fd,
+    mm: u.mm,
+    flags: (fdFlags & (O_NONBLOCK | O_CLOEXEC)) | (u.userModeOnly ? UFFD_USER_MODE_ONLY : 0),
+    initialized: ((info?.features ?? 0n) & UFFD_FEATURE_INITIALIZED) !== 0n,
+    features: (info?.features ?? 0n) & ~UFFD_FEATURE_INITIALIZED,
+    pending,
+    waiting,
+    events: u.queue.filter((e) => e.kind === 'event').map((e) => ({ thread: e.thread, event: e.event })),
+  };
+}
+
+function threadSnapshot(t: Thread): ThreadSnapshot {
+  const tid = t.os?.tid ?? t.child?.pid ?? 0;
+  return {
+    name: t.name,
+    process: t.process,
+    tid,
+    state: t.state,
+    ...(t.address !== undefined && { address: t.address }),
+    ...(t.uffd !== undefined && { uffd: t.uffd }),
+    ...(t.since !== undefined && { since: t.since }),
+    ...(t.doing !== undefined && { doing: t.doing }),
+    ...(t.value !== undefined && { value: t.value }),
+    ...(t.sigbusCode !== undefined && { sigbusCode: t.sigbusCode }),
+  };
+}
