@@ -12,6 +12,10 @@ import { kernelRefusesMemRange, kernelRefusesRange, Region } from './region';
 import { Session, type Area, type Thread } from './session';
 import { acquireThread } from './thread';
 import { Vmas } from './vmas';
+import type { CmdName } from './thread-protocol';
+
+const EFD_NONBLOCK = 0o4000;
+const EFD_CLOEXEC = 0o2000000;
 
 export class Machine {
   readonly s: Session;
@@ -19,6 +23,8 @@ export class Machine {
   readonly huge: HugePageReservation;
   readonly content = new ContentCache();
   readonly pid = os.getpid();
+  /** The session's threads write here when they finish a command: settling poll()s it. */
+  readonly doneFd = os.eventfd(EFD_NONBLOCK | EFD_CLOEXEC);
   private readonly vmaViews = new Map<ProcessName, Vmas>();
   private readonly pageViews = new Map<ProcessName, ProcessPages>();
 
@@ -133,8 +139,15 @@ export class Machine {
     this.s.mappedBytes += a.len;
   }
 
-  /** Ends every per-process view of /proc. */
+  /** Starts a command on a thread of `main`. */
+  post(t: Thread, cmd: CmdName, args: readonly bigint[]): void {
+    if (!t.os) usage(`thread '${t.name}' has no OS thread`);
+    t.os.post(cmd, args, this.doneFd);
+  }
+
+  /** Ends every per-process view of /proc, and the eventfd. */
   closeViews(): void {
+    if (this.doneFd >= 0) os.close(this.doneFd);
     for (const v of this.vmaViews.values()) v.close();
     for (const p of this.pageViews.values()) p.close();
     this.vmaViews.clear();

@@ -61,7 +61,7 @@ export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outco
   if (t.child) {
     if (!t.child.touch(addr, len, write, value)) usage(`process '${t.process}' is gone`, 'thread');
   } else {
-    t.os!.post('TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]);
+    m.post(t, 'TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]);
   }
   return o;
 }
@@ -155,7 +155,7 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
   t.doing = t.job.doing;
   t.value = t.address = t.sigbusCode = undefined;
   o.by = t;
-  t.os!.post('FORK', [BigInt(pipes.childCmd), BigInt(pipes.childRes)]);
+  m.post(t, 'FORK', [BigInt(pipes.childCmd), BigInt(pipes.childRes)]);
   m.structural();
   return o;
 }

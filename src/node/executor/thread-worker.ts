@@ -12,9 +12,14 @@ const i32 = new Int32Array(sab);
 const i64 = new BigInt64Array(sab);
 const progress = new BigInt64Array(sab, P.PROGRESS * 8, 1);
 
+const one = new BigUint64Array([1n]);
+const oneBytes = new Uint8Array(one.buffer);
+
 function finish(state: number): void {
   Atomics.store(i32, P.STATE, state);
   Atomics.notify(i32, P.STATE);
+  const notify = Atomics.load(i32, P.NOTIFY);
+  if (notify > 0) os.write(notify, oneBytes, 8);
 }
 
 function run(helper: Exclude<ReturnType<typeof loadHelper>, { ok: false }>['helper']): void {
