@@ -76,12 +76,18 @@ export class Machine {
 
   /** The bytes of [start, start+len) in a process may have changed; for shared memory, everywhere. */
   contentChanged(process: ProcessName, start: bigint, len: bigint): void {
-    const a = this.s.areaAt(start, process) ?? this.s.areaAt(start);
-    if (a && (a.shared || a.file)) {
-      this.content.clear();
-      return;
+    const end = start + (len > 0n ? len : 1n);
+    for (const a of this.s.areas.values()) {
+      if (a.start >= end || a.start + a.len <= start) continue;
+      if (a.shared || a.file) {
+        this.content.clear();
+        return;
+      }
+      const unit = BigInt(a.pageSize);
+      const from = start > a.start ? Number((start - a.start) / unit) : 0;
+      const to = Number(((end < a.start + a.len ? end : a.start + a.len) - a.start + unit - 1n) / unit);
+      this.content.forget(process, a.name, from, to);
     }
-    this.content.forget(process, start, start + (len > 0n ? len : 1n), BigInt(a?.pageSize ?? 4096));
   }
 
   /** The C helper, or a usage error saying plainly why `what` cannot run here. */

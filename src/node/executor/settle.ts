@@ -27,13 +27,16 @@ type Seen = 'finished' | 'blocked' | 'running';
 /** How long settling blocks in poll() before it waits on the event loop instead. */
 const BLOCKING_MS = 20;
 
+/** Which blocked threads the operation could have woken: only those are asked whether they slept again. */
+export type MayWake = (t: Thread) => boolean;
+
 /** Waits until every thread with a job has finished or blocked, up to the session's timeout. */
-export async function settle(m: Machine): Promise<void> {
+export async function settle(m: Machine, mayWake: MayWake = () => true): Promise<void> {
   const start = performance.now();
   const deadline = start + m.s.options.settleTimeoutMs;
   for (;;) {
     let running = 0;
-    for (const t of m.s.threads.values()) if (t.job && look(m, t) === 'running') running++;
+    for (const t of m.s.threads.values()) if (t.job && look(m, t, mayWake) === 'running') running++;
     if (!running) return;
     const now = performance.now();
     if (now > deadline) break;
@@ -49,7 +52,7 @@ export async function settle(m: Machine): Promise<void> {
     }
   }
   for (const t of m.s.threads.values()) {
-    if (!t.job || look(m, t) !== 'running') continue;
+    if (!t.job || look(m, t, mayWake) !== 'running') continue;
     dropEntries(m, t);
     t.state = 'running';
     m.s.note(`thread '${t.name}' neither finished nor blocked within ${m.s.options.settleTimeoutMs} ms`);
@@ -80,7 +83,7 @@ function drainDone(m: Machine): void {
 
 const counter = Buffer.alloc(8);
 
-function look(m: Machine, t: Thread): Seen {
+function look(m: Machine, t: Thread, mayWake: MayWake): Seen {
   const done = finished(t);
   if (done) {
     complete(m, t, done.ret, done.touch);
@@ -88,8 +91,9 @@ function look(m: Machine, t: Thread): Seen {
   }
   const w = (t.os ? t.os.wchan() : t.child?.wchan())?.trim();
   if (w !== WCHAN_FAULT && w !== WCHAN_EVENT) return 'running';
-  const switches = t.os ? t.os.switches() : t.child?.switches();
   const state = w === WCHAN_FAULT ? 'blocked-fault' : 'blocked-event';
+  if (t.state === state && !mayWake(t)) return 'blocked';
+  const switches = t.os ? t.os.switches() : t.child?.switches();
   if (t.state === state && t.switches === switches) return 'blocked';
   dropEntries(m, t);
   t.switches = switches;
