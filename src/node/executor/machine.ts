@@ -8,7 +8,7 @@ import { Files } from './files';
 import { HugePageReservation } from './hugepages';
 import { loadHelper, os, type Helper } from './os';
 import { ProcessPages } from './pages';
-import { kernelRefusesMemRange, kernelRefusesRange, Region } from './region';
+import { kernelRefusesMemRange, kernelRefusesRange, Region, TASK_SIZE } from './region';
 import { Session, type Area, type Thread } from './session';
 import { acquireThread } from './thread';
 import { Vmas } from './vmas';
@@ -120,6 +120,8 @@ export class Machine {
    */
   checkRange(start: bigint, len: bigint, field: string, refused: 'uffd' | 'mem' | 'none'): void {
     if (this.region.holds(start, len)) return;
+    // Past the end of user space: access_ok() and every range check refuse it before any use.
+    if (start >= TASK_SIZE) return;
     if (refused === 'uffd' && kernelRefusesRange(start, len)) return;
     if (refused === 'mem' && kernelRefusesMemRange(start)) return;
     usage(

@@ -114,6 +114,7 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
   if (t.process !== MAIN_PROCESS)
     usage(`thread '${t.name}' belongs to process '${t.process}', which cannot fork`, 'thread');
   m.s.freeThread(t);
+  reserveForChild(m);
   const pipes = ChildPipes.open();
   if (typeof pipes === 'number') return fromRet('pipe2()', pipes);
   const child = new ChildProc(pipes, helper.childProgressAddr);
@@ -158,6 +159,20 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
   m.post(t, 'FORK', [BigInt(pipes.childCmd), BigInt(pipes.childRes)]);
   m.structural();
   return o;
+}
+
+/**
+ * A child's private hugetlb mappings have no reservation (the parent keeps its own): each huge
+ * page the child faults in or gets by UFFDIO_COPY comes from the free pool. Reserve that much more.
+ */
+function reserveForChild(m: Machine): void {
+  let pages = 0;
+  for (const a of m.s.areas.values()) {
+    if (a.process === MAIN_PROCESS && a.kind === 'hugetlb' && !a.shared)
+      pages += Number(a.len / BigInt(a.pageSize));
+  }
+  const why = pages ? m.huge.ensure(pages) : undefined;
+  if (why) m.s.note(`the child's private huge pages may fail to allocate: ${why}`);
 }
 
 /** The child's vmas keep their registration with a new uffd for each parent uffd with EVENT_FORK. */
