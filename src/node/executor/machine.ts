@@ -107,10 +107,7 @@ export class Machine {
       t = { name, process: MAIN_PROCESS, state: 'idle' };
       this.s.threads.set(name, t);
     }
-    if (t.process === MAIN_PROCESS && !t.os) {
-      this.helper(`thread '${name}'`);
-      t.os = await acquireThread();
-    }
+    if (t.process === MAIN_PROCESS && !t.os) t.os = await acquireThread();
     return t;
   }
 

@@ -31,6 +31,7 @@ export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outco
     usage(`a touch covers 1 to ${m.s.options.maxTouchBytes} bytes, not ${len}`, 'len');
   m.checkRange(addr, len, 'addr', 'none');
   if (typeof op.thread !== 'string' || !op.thread) usage('a touch names its thread', 'thread');
+  m.helper('touch');
   const t = m.s.freeThread(await m.thread(op.thread));
   const write = op.access === 'write';
   if (t.child && !t.child.pid) {
@@ -93,8 +94,8 @@ export async function signal(m: Machine, op: OperationOf<'signal'>): Promise<Out
   if (op.signal !== 'SIGUSR1') usage(`only SIGUSR1 can be sent, not '${String(op.signal)}'`, 'signal');
   const t = m.s.thread(op.thread);
   if (t.state === 'exited') usage(`thread '${t.name}' has exited`, 'thread');
+  m.helper('signal');
   if (t.child) {
-    m.helper('signal');
     return fromRet(`kill(${t.child.pid}, SIGUSR1)`, os.kill(t.child.pid, SIGUSR1));
   }
   const w = (await m.thread(t.name)).os!;

@@ -42,6 +42,7 @@ const C = {
   getpid: bind('int getpid(void)'),
   memset: bind('uintptr_t memset(uintptr_t, int, size_t)'),
   eventfd: bind('int eventfd(unsigned int, int)'),
+  gettid: bind('int gettid(void)'),
 };
 
 /** SYS_userfaultfd: the one syscall libc has no wrapper for. */
@@ -126,6 +127,7 @@ export const os = {
     return r < 0 ? r : [r, status[0]!];
   },
   getpid: (): number => Number(C.getpid()),
+  gettid: (): number => Number(C.gettid()),
   /** Fills memory of the executor's own (never registered) buffers. */
   memset: (addr: bigint, byte: number, len: bigint): void => void C.memset(addr, byte, len),
 };

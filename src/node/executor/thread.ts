@@ -79,7 +79,7 @@ export class OsThread {
     }
     if (Atomics.load(i32, P.STATE) !== P.ThreadState.IDLE) {
       await worker.terminate();
-      throw new Error('an executor thread did not start (the C helper could not be loaded in it)');
+      throw new Error('an executor thread did not start');
     }
     return new OsThread(worker, sab);
   }
