@@ -135,19 +135,31 @@ function pageContent(
   const known = (cache as Map<number | bigint, string>).get(key);
   if (known !== undefined) return known;
   if ((budget.left -= a.pageSize) < 0) return undefined;
-  const bytes = present ? m.pages(process).read(at, a.pageSize) : readFile(a, at);
+  const bytes = present ? m.pages(process).read(at, a.pageSize) : readFile(m, a, at);
   if (!bytes) return undefined;
   const tag = contentTag(bytes);
   (cache as Map<number | bigint, string>).set(key, tag);
   return tag;
 }
 
-/** A cache-only page's bytes, read from its file (never through a mapping: that would fault). */
-function readFile(a: Area, at: bigint): Uint8Array | undefined {
-  if (!a.file) return undefined;
+/**
+ * A cache-only page's bytes, read from its file, never through the mapping (that would fault).
+ * An anonymous shared area's file is reached through /proc/self/map_files (root only).
+ */
+function readFile(m: Machine, a: Area, at: bigint): Uint8Array | undefined {
   const buf = Buffer.alloc(a.pageSize);
-  return os.pread(a.file.fd, buf, a.pageSize, at - a.start + a.offset) === a.pageSize ? buf : undefined;
+  if (a.file)
+    return os.pread(a.file.fd, buf, a.pageSize, at - a.start + a.offset) === a.pageSize ? buf : undefined;
+  const v = a.kind === 'shmem' ? m.vmas('main').at(at) : undefined;
+  if (!v) return undefined;
+  const fd = os.open(`/proc/self/map_files/${v.start.toString(16)}-${v.end.toString(16)}`, O_RDONLY_CLOEXEC);
+  if (fd < 0) return undefined;
+  const n = os.pread(fd, buf, a.pageSize, v.offset + (at - v.start));
+  os.close(fd);
+  return n === a.pageSize ? buf : undefined;
 }
+
+const O_RDONLY_CLOEXEC = 0o2000000;
 
 function uffdSnapshot(m: Machine, u: UffdFd): UffdSnapshot {
   const info = parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`));
