@@ -7,7 +7,7 @@
 
 import { createSimulator, type SimBackend } from '../src/portable/kernel';
 import type { Operation } from '../src/portable/model/operation';
-import type { Bench } from './main';
+import type { BenchModule, Figure } from './report';
 
 const CYCLE_TARGET = 1_000_000;
 const KERNEL_RATE = 20_000;
@@ -73,9 +73,9 @@ function settleGc(): void {
   gc?.();
 }
 
-const mb = (bytes: number): string => `${(bytes / (1 << 20)).toFixed(1)} MB`;
+const MB = 1 << 20;
 
-function memory(): void {
+function memory(): Figure[] {
   const pages = 1_000_000;
   settleGc();
   const base = memoryNow();
@@ -113,32 +113,39 @@ function memory(): void {
   const area = snap.areas.find((x) => x.name === 'a')!;
   settleGc();
   const withSnapshot = memoryNow() - base;
-  const ratio = (populated / MEMORY_TARGET).toFixed(2);
-  console.log(`  1,000,000-page area, mapped and registered:  ${mb(mapped)}`);
-  console.log(
-    `  every page populated (one write touch, ${populateMs.toFixed(0)} ms): ${mb(populated)}  (${ratio} of the ${mb(MEMORY_TARGET)} target)`,
-  );
-  console.log(
-    `  plus one snapshot of it (${snapMs.toFixed(0)} ms; ${area.pages.length} PAGE bytes, ${area.content.size} content tags): ${mb(withSnapshot)}`,
-  );
-  if (!(globalThis as { gc?: unknown }).gc) console.log('  (run node with --expose-gc for steadier figures)');
+  const gcNote = (globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: rougher)';
+  return [
+    { what: '1,000,000-page area, mapped and registered', value: mapped / MB, unit: 'MB' },
+    {
+      what: `1,000,000-page area, every page populated (one write touch, ${populateMs.toFixed(0)} ms)${gcNote}`,
+      value: populated / MB,
+      unit: 'MB',
+      target: { value: MEMORY_TARGET / MB, better: 'lower' },
+    },
+    {
+      what: `plus one snapshot of it (${snapMs.toFixed(0)} ms; ${area.pages.length} PAGE bytes, ${area.content.size} content tags)`,
+      value: withSnapshot / MB,
+      unit: 'MB',
+    },
+  ];
 }
 
-const bench: Bench = {
-  name: 'simulator',
-  what: 'fault cycles per second through runSync, and the memory of a 1,000,000-page area',
-  run() {
-    cycles(false, 20_000);
+const bench: BenchModule = {
+  name: 'simulator: fault cycles per second through runSync, and the memory of a 1,000,000-page area',
+  async run() {
+    cycles(false, 20_000); // warm-up
+    const figures: Figure[] = [];
     for (const snapshots of [false, true]) {
       const n = snapshots ? 20_000 : 200_000;
       const rate = cycles(snapshots, n);
-      const vsTarget = (rate / CYCLE_TARGET).toFixed(2);
-      const vsKernel = (rate / KERNEL_RATE).toFixed(1);
-      console.log(
-        `  fault cycles, snapshots ${snapshots ? 'on ' : 'off'}: ${Math.round(rate).toLocaleString('en')}/s over ${n.toLocaleString('en')} cycles (${vsTarget} of the target; ${vsKernel}× the kernel's ~20,000/s)`,
-      );
+      figures.push({
+        what: `fault cycles, snapshots ${snapshots ? 'on' : 'off'} (${n.toLocaleString('en-US')} cycles; ${(rate / KERNEL_RATE).toFixed(1)}× the kernel's ~20,000/s)`,
+        value: rate,
+        unit: 'cycles/s',
+        target: { value: CYCLE_TARGET, better: 'higher' },
+      });
     }
-    memory();
+    return [...figures, ...memory()];
   },
 };
 

@@ -164,7 +164,7 @@ export function resolveStruct(
   }
   const values: StructValues = {};
   let fill: number | undefined;
-  const fields = new Map(layout.fields.map((f) => [f.name, f]));
+  const fields = fieldsOf(layout);
   const visit = (obj: StructArg, prefix: string): void => {
     for (const [key, v] of Object.entries(obj)) {
       const path = prefix + key;
@@ -192,6 +192,14 @@ export function resolveStruct(
   };
   visit(arg as StructArg, '');
   return fill === undefined ? { values } : { values, fill };
+}
+
+const FIELD_MAPS = new WeakMap<StructLayout, ReadonlyMap<string, FieldLayout>>();
+
+function fieldsOf(layout: StructLayout): ReadonlyMap<string, FieldLayout> {
+  let m = FIELD_MAPS.get(layout);
+  if (!m) FIELD_MAPS.set(layout, (m = new Map(layout.fields.map((f) => [f.name, f]))));
+  return m;
 }
 
 function isFill(v: unknown): v is { fill: unknown } {
