@@ -6,45 +6,16 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import type { Operation } from '../src/portable/model/operation';
 import { AgentClient } from '../src/portable/protocol/client';
+import { faultCycles, faultSetup } from '../src/node/agent/fault-loop';
 
 export const PAGES = 16;
 export const ROUND_TRIPS = 2_000;
 export const BATCH_CYCLES = 10_000;
 export const ONE_BY_ONE_CYCLES = 500;
 
-export const SETUP: Operation[] = [
-  { op: 'mmap', as: 'a', kind: 'anon', len: `${PAGES}p` },
-  { op: 'userfaultfd', flags: ['O_CLOEXEC', 'O_NONBLOCK'], as: 'uffd' },
-  { op: 'ioctl', fd: 'uffd', request: 'UFFDIO_API', arg: { api: 'UFFD_API' } },
-  {
-    op: 'ioctl',
-    fd: 'uffd',
-    request: 'UFFDIO_REGISTER',
-    arg: { range: { start: 'a', len: `${PAGES}p` }, mode: 'UFFDIO_REGISTER_MODE_MISSING' },
-  },
-];
+export const SETUP = faultSetup(PAGES);
 
 export const POLL: Operation = { op: 'poll', fd: 'uffd' };
-
-/** `cycles` fault cycles (touch, read, COPY) over the registered pages, emptied each time round. */
-export function faultCycles(cycles: number): Operation[] {
-  const ops: Operation[] = [];
-  for (let i = 0; i < cycles; i++) {
-    const page = i % PAGES;
-    if (page === 0) ops.push({ op: 'madvise', addr: 'a', len: `${PAGES}p`, advice: 'MADV_DONTNEED' });
-    ops.push(
-      { op: 'touch', thread: 'T1', addr: `a+${page}p`, access: 'read' },
-      { op: 'read', fd: 'uffd' },
-      {
-        op: 'ioctl',
-        fd: 'uffd',
-        request: 'UFFDIO_COPY',
-        arg: { dst: `a+${page}p`, src: { fill: i & 0xff }, len: '1p' },
-      },
-    );
-  }
-  return ops;
-}
 
 /** Each call's duration in ms, sorted, after a warm-up. */
 export async function timeEach(times: number, f: () => Promise<unknown>): Promise<number[]> {
@@ -71,10 +42,10 @@ async function page(url: string, token: string): Promise<PageFigures> {
   await client.runBatch(SETUP);
   const roundTrips = await timeEach(ROUND_TRIPS, () => client.run(POLL));
   let t0 = performance.now();
-  const { summary } = await client.batch(faultCycles(BATCH_CYCLES), 'last');
+  const { summary } = await client.batch(faultCycles(PAGES, BATCH_CYCLES), 'last');
   const batchSeconds = (performance.now() - t0) / 1000;
   t0 = performance.now();
-  for (const op of faultCycles(ONE_BY_ONE_CYCLES)) await client.run(op);
+  for (const op of faultCycles(PAGES, ONE_BY_ONE_CYCLES)) await client.run(op);
   const oneByOneSeconds = (performance.now() - t0) / 1000;
   await client.dispose();
   return { roundTrips, batchSeconds, batchFailures: summary.errnos + summary.usageErrors, oneByOneSeconds };
