@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../portable/model/result';
 import type { AgentClient } from '../../portable/protocol/client';
 import type { AgentEvent } from '../../portable/protocol/protocol';
+import { KernelExecutor } from '../executor';
 import { buildDoctor } from './doctor';
 import { probeKernelFacts } from './kernel';
 import { copyPage, faultCycles, faultSetup } from './fault-loop';
@@ -94,6 +95,27 @@ describe('a session on the real kernel', () => {
     expect(unknown.usageError).toBeDefined();
     // Nothing of that reached the kernel, and the session carries on.
     expect((await client.run(copy(0, 7))).ret).toBe(0);
+    await client.dispose();
+  });
+
+  it("says which of the executor's caps a session hit", async () => {
+    const small = () => KernelExecutor.create({ maxThreads: 2, maxAreas: 2 });
+    const client = await connect((agent = await startTestAgent({ createBackend: small })));
+    const ok = await client.runBatch([
+      { op: 'mmap', as: 'a', kind: 'anon', len: '1p' },
+      { op: 'mmap', as: 'b', kind: 'anon', len: '1p' },
+      { op: 'touch', thread: 'T1', addr: 'a', access: 'write' },
+    ]);
+    expect(ok.map((r) => r.usageError)).toEqual([undefined, undefined, undefined]);
+    const [area, thread] = await client.runBatch([
+      { op: 'mmap', as: 'c', kind: 'anon', len: '1p' },
+      { op: 'touch', thread: 'T2', addr: 'b', access: 'write' },
+    ]);
+    expect(area!.usageError?.message).toBe('too many areas: a session may map 2');
+    expect(thread!.usageError).toEqual({
+      message: 'too many threads: a session may have 2',
+      field: 'thread',
+    });
     await client.dispose();
   });
 
