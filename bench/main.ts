@@ -5,6 +5,7 @@ import { formatFigure, type BenchModule } from './report';
 const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {
   simulator: () => import('./simulator'),
   kernel: () => import('./kernel'),
+  agent: () => import('./agent'),
 };
 
 async function main(): Promise<void> {
