@@ -1,7 +1,96 @@
-export function App() {
+// The one screen: header and narration on top; the memory grid, threads and fault queue on the left;
+// the monitor on the right; the timeline and the console below.
+
+import { useEffect } from 'react';
+import { AgentDialog } from './agent/AgentDialog';
+import { CompareDialog } from './agent/CompareDialog';
+import { ConsolePanel } from './console/ConsolePanel';
+import { FaultQueue } from './queue/FaultQueue';
+import { Legend } from './grid/Legend';
+import { PageGrid } from './grid/PageGrid';
+import { Header } from './header/Header';
+import { ShortcutsDialog } from './help/Shortcuts';
+import { useShortcuts } from './help/use-shortcuts';
+import { LibraryDialog } from './library/Library';
+import { Monitor } from './monitor/Monitor';
+import { useUi } from './state/context';
+import { PlaygroundProvider } from './state/Provider';
+import type { Playground } from './state/store';
+import { ui } from './state/ui-store';
+import { Threads } from './threads/Threads';
+import { Narration } from './timeline/Narration';
+import { StepLog, Timeline } from './timeline/Timeline';
+
+function Memory() {
+  const zoom = useUi((s) => s.zoom);
   return (
-    <main data-testid="app">
-      <h1>uffd-playground</h1>
-    </main>
+    <section className="panel memory" aria-labelledby="memory-title" data-testid="memory">
+      <div className="panel-head">
+        <h2 id="memory-title">Memory</h2>
+        <span className="spacer" />
+        <button
+          className="btn small"
+          onClick={() => ui.zoom(1 / 1.25)}
+          aria-label="Smaller cells"
+          disabled={zoom <= 0.5}
+        >
+          −
+        </button>
+        <button
+          className="btn small"
+          onClick={() => ui.zoom(1.25)}
+          aria-label="Bigger cells"
+          disabled={zoom >= 2}
+        >
+          +
+        </button>
+      </div>
+      <Legend />
+      <PageGrid />
+    </section>
+  );
+}
+
+function Playground() {
+  useShortcuts();
+  const theme = useUi((s) => s.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <div className="app">
+      <Header />
+      <Narration />
+      <main className="app-main">
+        <div className="app-left">
+          <Memory />
+          <div className="app-lower">
+            <Threads />
+            <FaultQueue />
+          </div>
+        </div>
+        <Monitor />
+      </main>
+      <div className="app-bottom">
+        <Timeline />
+        <details className="panel step-log-panel">
+          <summary>steps</summary>
+          <StepLog />
+        </details>
+      </div>
+      <ConsolePanel />
+      <ShortcutsDialog />
+      <LibraryDialog />
+      <AgentDialog />
+      <CompareDialog />
+    </div>
+  );
+}
+
+export function App({ playground }: { playground: Playground }) {
+  return (
+    <PlaygroundProvider playground={playground}>
+      <Playground />
+    </PlaygroundProvider>
   );
 }

@@ -1,11 +1,29 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { agentFromSearch, connectAgent } from './agent/agent';
+import { boot } from './boot';
+import { createEngine } from './session/simulator';
+import './styles/theme.css';
+import './styles/app.css';
+import './styles/grid.css';
+import './styles/panels.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
+
+const { playground, problem } = await boot({ createEngine, storage: localStorage, hash: location.hash });
+if (problem) console.warn(`The saved session was not restored: ${problem}`);
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App playground={playground} />
   </StrictMode>,
 );
+const agent = agentFromSearch(location.search);
+if (agent) {
+  void connectAgent(playground, { ...agent, WebSocket, simulator: createEngine, useKernel: true });
+}
+requestAnimationFrame(() => {
+  document.documentElement.dataset.ready = 'true';
+  performance.mark('app.interactive');
+});

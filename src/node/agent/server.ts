@@ -5,11 +5,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Backend } from '../../portable/model/backend';
 import type { DoctorReport } from '../../portable/protocol/doctor';
 import type { AgentLimits } from '../../portable/protocol/protocol';
 import { checkUpgrade } from './auth';
-import { Session } from './session';
+import { Session, type SessionBackend } from './session';
 
 export interface AgentConfig {
   /** 127.0.0.1 unless asked otherwise. */
@@ -27,7 +26,7 @@ export interface AgentConfig {
   readonly hardMaxPayload: number;
   /** See SessionDeps.maxUnreadBytes. */
   readonly maxUnreadBytes: number;
-  readonly createBackend: (session: string) => Backend | Promise<Backend>;
+  readonly createBackend: (session: string) => SessionBackend | Promise<SessionBackend>;
   readonly doctor: () => Promise<DoctorReport>;
   readonly log: (line: string) => void;
 }
@@ -55,7 +54,7 @@ export interface RunningAgent {
   close(reason?: string): Promise<void>;
 }
 
-const isLoopback = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host);
+export const isLoopback = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host);
 
 function refuse(socket: Duplex, status: number, reason: string): void {
   const text = `${reason}\n`;

@@ -4,6 +4,7 @@
 
 import type { WebSocket } from 'ws';
 import type { Backend } from '../../portable/model/backend';
+import type { Operation } from '../../portable/model/operation';
 import type { Result } from '../../portable/model/result';
 import type { Snapshot } from '../../portable/model/snapshot';
 import { toWire } from '../../portable/model/wire';
@@ -23,8 +24,13 @@ import {
 import { parseRequest } from '../../portable/protocol/schema';
 import { eventsBetween } from './events';
 
+/** A backend whose batches may read only the last step's snapshot (the executor's can). */
+export interface SessionBackend extends Backend {
+  runBatch(ops: readonly Operation[], options?: { readonly snapshots?: 'each' | 'last' }): Promise<Result[]>;
+}
+
 export interface SessionDeps {
-  readonly createBackend: (session: string) => Backend | Promise<Backend>;
+  readonly createBackend: (session: string) => SessionBackend | Promise<SessionBackend>;
   readonly doctor: () => Promise<DoctorReport>;
   readonly limits: AgentLimits;
   readonly log: (line: string) => void;
@@ -43,7 +49,7 @@ export class Session {
   readonly id: string;
   private readonly socket: WebSocket;
   private readonly deps: SessionDeps;
-  private backend: Promise<Backend> | undefined;
+  private backend: Promise<SessionBackend> | undefined;
   private last: Snapshot | undefined;
   private queue: Promise<void> = Promise.resolve();
   /** Requests accepted and not yet answered: the one running and those waiting behind it. */
@@ -201,7 +207,7 @@ export class Session {
     });
   }
 
-  private async session(): Promise<Backend> {
+  private async session(): Promise<SessionBackend> {
     try {
       return await this.backend!;
     } catch (e) {
@@ -249,7 +255,9 @@ export class Session {
     let usageErrors = 0;
     for (let i = 0; i < ops.length; i += BATCH_SLICE) {
       if (this.closingReason !== undefined) throw new Error(`the session closed after ${i} operations`);
-      const slice = await backend.runBatch(ops.slice(i, i + BATCH_SLICE));
+      const slice = await backend.runBatch(ops.slice(i, i + BATCH_SLICE), {
+        snapshots: keep === 'all' ? 'each' : 'last',
+      });
       for (const r of slice) {
         if (r.usageError) usageErrors++;
         else if (r.ret === -1 && r.errno !== undefined) errnos++;

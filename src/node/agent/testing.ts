@@ -1,13 +1,13 @@
-// Test fixtures for the agent: an agent on a free loopback port, clients over a real WebSocket.
+// Test fixtures for the agent: an agent on a free loopback port whose sessions run on the real kernel,
+// clients over a real WebSocket.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import type { Backend, BackendInfo } from '../../portable/model/backend';
-import type { Operation } from '../../portable/model/operation';
-import type { Result } from '../../portable/model/result';
-import type { Snapshot, ThreadSnapshot } from '../../portable/model/snapshot';
 import { AgentClient } from '../../portable/protocol/client';
 import type { DoctorReport } from '../../portable/protocol/doctor';
 import { DEFAULT_PAGE_ORIGIN } from '../../portable/protocol/protocol';
+import { createKernelSession } from './kernel';
+import type { SessionBackend } from './session';
 import {
   DEFAULT_HARD_MAX_PAYLOAD,
   DEFAULT_LIMITS,
@@ -19,53 +19,19 @@ import {
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef0123456789abcdef';
 
-/**
- * A stand-in backend: a touch blocks its thread, anything else wakes every blocked thread. It only
- * exercises the protocol; the kernel is exercised through the real executor.
- */
-export class FakeBackend implements Backend {
-  disposed = false;
-  private threads = new Map<string, ThreadSnapshot>();
-  info(): BackendInfo {
-    return { engine: 'kernel', kernelVersion: '6.18', pageSize: 4096, hugePageSize: 2 << 20 };
-  }
-  private snapshot(): Snapshot {
-    return {
-      pageSize: 4096,
-      hugePageSize: 2 << 20,
-      processes: [{ name: 'main', pid: 1, alive: true }],
-      areas: [],
-      registrations: [],
-      uffds: [],
-      fds: [],
-      threads: [...this.threads.values()],
-    };
-  }
-  async run(op: Operation): Promise<Result> {
-    if (op.op === 'touch') {
-      this.threads.set(op.thread, {
-        name: op.thread,
-        process: 'main',
-        tid: 2,
-        state: 'blocked-fault',
-        address: 0x1000n,
-      });
-      return { op, call: 'touch', ret: 0, blocked: true, snapshot: this.snapshot() };
-    }
-    for (const [name, t] of this.threads) this.threads.set(name, { ...t, state: 'done', address: undefined });
-    return { op, call: op.op, ret: 0, snapshot: this.snapshot() };
-  }
-  async runBatch(ops: readonly Operation[]): Promise<Result[]> {
-    const out: Result[] = [];
-    for (const op of ops) out.push(await this.run(op));
-    return out;
-  }
-  async reset(): Promise<void> {
-    this.threads.clear();
-  }
-  async dispose(): Promise<void> {
-    this.disposed = true;
-  }
+/** The real executor with some of its methods replaced: to make a session slow, or fail on purpose. */
+export async function wrapped(
+  overrides: (real: SessionBackend) => Partial<SessionBackend>,
+): Promise<SessionBackend> {
+  const real = await createKernelSession();
+  const plain: SessionBackend = {
+    info: () => real.info(),
+    run: (op) => real.run(op),
+    runBatch: (ops, options) => real.runBatch(ops, options),
+    reset: () => real.reset(),
+    dispose: () => real.dispose(),
+  };
+  return { ...plain, ...overrides(real) };
 }
 
 export const FAKE_DOCTOR: DoctorReport = {
@@ -82,13 +48,13 @@ export const FAKE_DOCTOR: DoctorReport = {
 
 export interface TestAgent extends RunningAgent {
   readonly lines: string[];
-  readonly backends: Backend[];
+  readonly backends: SessionBackend[];
 }
 
 export async function startTestAgent(overrides: Partial<AgentConfig> = {}): Promise<TestAgent> {
   const lines: string[] = [];
-  const backends: Backend[] = [];
-  const create = overrides.createBackend ?? (() => new FakeBackend());
+  const backends: SessionBackend[] = [];
+  const create = overrides.createBackend ?? createKernelSession;
   const agent = await startAgent({
     host: '127.0.0.1',
     port: 0,
@@ -134,4 +100,33 @@ export function exchange(ws: WebSocket, text: string): Promise<Record<string, un
     ws.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>));
     ws.send(text);
   });
+}
+
+/** Threads of this process asleep in a userfaultfd wait (a fault or an event). */
+export function tasksBlockedInUserfault(): number {
+  return readdirSync('/proc/self/task').filter((t) => {
+    try {
+      return readFileSync(`/proc/self/task/${t}/wchan`, 'utf8').includes('userfault');
+    } catch {
+      return false; // the task ended meanwhile
+    }
+  }).length;
+}
+
+/** Lines of /proc/self/maps overlapping any of these ranges. */
+export function mappingsOver(ranges: readonly { readonly start: bigint; readonly len: bigint }[]): string[] {
+  return readFileSync('/proc/self/maps', 'utf8')
+    .split('\n')
+    .filter((line) => {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+      if (!m) return false;
+      const [lo, hi] = [BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)];
+      return ranges.some((r) => lo < r.start + r.len && r.start < hi);
+    });
+}
+
+/** Whether the executor behind a session has been disposed: it then refuses every operation. */
+export async function isDisposed(backend: SessionBackend): Promise<boolean> {
+  const r = await backend.run({ op: 'poll', fd: 'u' });
+  return /disposed/.test(r.usageError?.message ?? '');
 }

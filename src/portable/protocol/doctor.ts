@@ -59,6 +59,21 @@ const ACCESS_LABEL: Record<AccessWay, string> = {
   'dev-userfaultfd': '/dev/userfaultfd',
 };
 
+const LABEL = 14;
+const WIDTH = 100;
+
+/** `label  a b c` wrapped under itself at WIDTH columns. */
+function wrap(label: string, words: readonly string[]): string[] {
+  const lines = [label.padEnd(LABEL)];
+  for (const w of words.length ? words : ['(none)']) {
+    const last = lines.length - 1;
+    if (lines[last]!.length > LABEL && lines[last]!.length + 1 + w.length > WIDTH)
+      lines.push(' '.repeat(LABEL) + w);
+    else lines[last] += (lines[last]!.length > LABEL ? ' ' : '') + w;
+  }
+  return lines;
+}
+
 /** The doctor as plain text lines, for a terminal or the page's console. */
 export function formatDoctor(d: DoctorReport): string[] {
   const lines: string[] = [];
@@ -78,8 +93,13 @@ export function formatDoctor(d: DoctorReport): string[] {
   if ('error' in d.api) {
     lines.push(`UFFDIO_API    ${d.api.error}`);
   } else {
-    lines.push(`features      ${d.api.features.join(' ') || '(none)'}`);
-    lines.push(`ioctls        ${d.api.ioctls.join(' ') || '(none)'}`);
+    lines.push(...wrap('features', d.api.features));
+    lines.push(
+      ...wrap(
+        'ioctls',
+        d.api.ioctls.map((n) => n.replace(/^_/, '')),
+      ),
+    );
   }
   const h = d.hugePages;
   lines.push(
@@ -98,7 +118,11 @@ export function formatDoctor(d: DoctorReport): string[] {
     for (const c of d.cannot) lines.push(`  - ${c}`);
   }
   const runnable = d.scenarios.filter((s) => s.runnable).length;
-  lines.push(`scenarios     ${runnable} of ${d.scenarios.length} can run here`);
+  lines.push(
+    d.scenarios.length
+      ? `scenarios     ${runnable} of ${d.scenarios.length} can run here`
+      : 'scenarios     none found',
+  );
   for (const s of d.scenarios) {
     lines.push(`  ${s.runnable ? 'ok  ' : 'no  '}${s.file}${s.runnable ? '' : `: ${s.why.join('; ')}`}`);
   }

@@ -4,6 +4,7 @@
 
 import * as v from 'valibot';
 import { AREA_KINDS, OP_NAMES, type Operation } from '../model/operation';
+import { ADVICES, MREMAP_FLAGS, PROTS } from '../scenario/op-schema';
 import { IOCTLS } from '../uapi/names';
 
 /** Longest expression text: `a+3p+0x7b` is 9; a full 64-bit mask of names fits easily. */
@@ -110,17 +111,6 @@ const requestSchema = v.union(
   `expected one of ${IOCTL_NAMES.join(', ')} or a request number`,
 );
 
-const PROTS = ['PROT_NONE', 'PROT_READ', 'PROT_WRITE', 'PROT_EXEC'] as const;
-const ADVICE = [
-  'MADV_DONTNEED',
-  'MADV_REMOVE',
-  'MADV_FREE',
-  'MADV_DONTNEED_LOCKED',
-  'MADV_PAGEOUT',
-  'MADV_COLD',
-] as const;
-const MREMAP_FLAGS = ['MREMAP_MAYMOVE', 'MREMAP_FIXED', 'MREMAP_DONTUNMAP'] as const;
-
 const opt = v.optional;
 const op = <N extends string, E extends v.ObjectEntries>(n: N, entries: E) =>
   v.strictObject({ op: v.literal(n), ...entries });
@@ -164,7 +154,7 @@ const OPERATION_SCHEMAS = [
     as: opt(areaName),
     thread: opt(threadName),
   }),
-  op('madvise', { addr: exprSchema, len: exprSchema, advice: oneOf(ADVICE), thread: opt(threadName) }),
+  op('madvise', { addr: exprSchema, len: exprSchema, advice: oneOf(ADVICES), thread: opt(threadName) }),
   op('fork', { child: processName, thread: opt(threadName) }),
   op('exit', { process: processName }),
   op('touch', {

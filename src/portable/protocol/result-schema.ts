@@ -4,7 +4,9 @@
 
 import * as v from 'valibot';
 import type { BackendInfo } from '../model/backend';
+import { AREA_KINDS } from '../model/operation';
 import type { Result } from '../model/result';
+import { PROTS } from '../scenario/op-schema';
 import type { DoctorReport } from './doctor';
 import { STRUCTS, type StructName } from '../uapi/structs';
 import { operationSchema } from './operation-schema';
@@ -30,9 +32,9 @@ const msg = v.looseObject({ event: nat, eventName: str, fields: fieldValues, byt
 const area = v.looseObject({
   name: str,
   process: str,
-  kind: v.picklist(['anon', 'shmem', 'memfd', 'hugetlb', 'file']),
+  kind: v.picklist(AREA_KINDS),
   shared: v.boolean(),
-  prot: list(v.picklist(['PROT_NONE', 'PROT_READ', 'PROT_WRITE', 'PROT_EXEC'])),
+  prot: list(v.picklist(PROTS)),
   start: v.bigint(),
   len: v.bigint(),
   pageSize: nat,

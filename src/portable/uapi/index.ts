@@ -6,3 +6,4 @@ export * from './msg';
 export * from './errno';
 export * from './names';
 export * from './history';
+export * from './errno-meanings';

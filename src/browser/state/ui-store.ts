@@ -1,0 +1,60 @@
+// State of the page itself, not of the session: theme, open dialogs, the monitor's chosen call,
+// the grid's zoom. Kept apart so a session replay never re-renders the chrome.
+
+import { createStore } from 'zustand/vanilla';
+
+export type Theme = 'light' | 'dark';
+export type Dialog = 'shortcuts' | 'library' | 'agent' | 'compare' | undefined;
+
+export interface UiState {
+  readonly theme: Theme;
+  readonly dialog: Dialog;
+  readonly consoleOpen: boolean;
+  /** The call the monitor composes: an ioctl name or a syscall. */
+  readonly monitorCall: string;
+  readonly zoom: number;
+  /** The thread the thread buttons and the `r`/`w` keys act for. */
+  readonly activeThread: string;
+}
+
+export const THEME_KEY = 'uffd-playground/theme';
+
+function initialTheme(): Theme {
+  const saved = globalThis.localStorage?.getItem(THEME_KEY);
+  if (saved === 'light' || saved === 'dark') return saved;
+  return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export const uiStore = createStore<UiState>()(() => ({
+  theme: initialTheme(),
+  dialog: undefined,
+  consoleOpen: false,
+  monitorCall: 'UFFDIO_API',
+  zoom: 1,
+  activeThread: 'T1',
+}));
+
+export const ui = {
+  setTheme(theme: Theme) {
+    uiStore.setState({ theme });
+    globalThis.localStorage?.setItem(THEME_KEY, theme);
+  },
+  toggleTheme() {
+    ui.setTheme(uiStore.getState().theme === 'dark' ? 'light' : 'dark');
+  },
+  open(dialog: Dialog) {
+    uiStore.setState({ dialog });
+  },
+  toggleConsole() {
+    uiStore.setState((s) => ({ consoleOpen: !s.consoleOpen }));
+  },
+  compose(monitorCall: string) {
+    uiStore.setState({ monitorCall });
+  },
+  zoom(by: number) {
+    uiStore.setState((s) => ({ zoom: Math.max(0.5, Math.min(2, Math.round(s.zoom * by * 100) / 100)) }));
+  },
+  setActiveThread(activeThread: string) {
+    uiStore.setState({ activeThread });
+  },
+};

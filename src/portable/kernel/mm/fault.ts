@@ -1,0 +1,35 @@
+// struct vm_fault and the vm_fault_t results of the fault handlers (include/linux/mm_types.h).
+
+import type { Sleep } from '../fs/userfaultfd-ctx';
+import type { Vma } from './vma';
+
+/** vm_fault_t bits; 0 means the fault was handled and the access can be retried. */
+export const VM_FAULT = {
+  /** The thread slept in a userfault (or the fault must be redone): retry the access. */
+  RETRY: 1 << 0,
+  SIGBUS: 1 << 1,
+  /** A poisoned page (PTE_MARKER_POISONED). */
+  HWPOISON: 1 << 2,
+  SIGSEGV: 1 << 3,
+  /** Simulator only: the monitor's own access would have slept in a userfault. */
+  WOULD_BLOCK: 1 << 4,
+} as const;
+
+export interface VmFault {
+  readonly vma: Vma;
+  /** The faulting address aligned to the page (the huge page for hugetlb): vmf->address. */
+  readonly address: number;
+  /** The exact address touched: vmf->real_address. */
+  readonly realAddress: number;
+  /** The page-table index of `address`. */
+  readonly pn: number;
+  readonly write: boolean;
+  /** FAULT_FLAG_USER: an access by user code, not by the kernel on a syscall's behalf. */
+  readonly user: boolean;
+  /** The monitor's copy_from_user: it may not sleep in a userfault. */
+  readonly noWait: boolean;
+  /** The PTE bits when the fault began (vmf->orig_pte). */
+  origPte: number;
+}
+
+export type FaultGen = Generator<Sleep, number, void>;
