@@ -15,7 +15,7 @@ import {
 } from '../../portable/scenario/run';
 import { disposeAll } from '../executor';
 import { parseArgs, USAGE, type CliArgs } from './args';
-import { createEngine, EngineUnavailable } from './engines';
+import { createEngine } from './engines';
 import { prepareKernel } from '../scenarios/prepare';
 
 const EXIT = { ok: 0, mismatch: 1, malformed: 2, unavailable: 3 } as const;
@@ -125,11 +125,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
 main(process.argv.slice(2))
   .catch((e: unknown) => {
-    const known = e instanceof EngineUnavailable;
-    process.stderr.write(
-      known ? `${e.message}\n` : `internal error: ${e instanceof Error ? e.message : String(e)}\n`,
-    );
-    return known ? EXIT.unavailable : EXIT.unavailable;
+    // The engine failed (no helper, no uffd, a bug): say so in one line, not with a stack.
+    process.stderr.write(`cannot run: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.unavailable;
   })
   .then(async (code) => {
     await disposeAll();
