@@ -34,7 +34,7 @@ export function normaliseResult(r: Result, placements: readonly Placement[]): No
   const names = namesFrom(snap, placements, r.op);
   const set = (path: string, v: string | number | boolean | bigint) => fields.set(path, String(v));
 
-  set('ret', retText(r));
+  set('ret', retText(r, placements));
   set('errno', r.errno === undefined ? '0' : errnoName(r.errno));
   set('blocked', r.blocked ?? false);
   set('usageError', r.usageError ? 'yes' : 'no');
@@ -61,9 +61,11 @@ export function normaliseResult(r: Result, placements: readonly Placement[]): No
   return { fields, pages };
 }
 
-/** An fd or pid in `ret` becomes its name: the numbers are the engine's own. */
-function retText(r: Result): string {
+/** An fd, a pid or an address in `ret` becomes its name: the numbers are the engine's own. */
+function retText(r: Result, placements: readonly Placement[]): string {
   const op = r.op;
+  if (r.addr !== undefined && r.ret !== -1 && BigInt(r.ret) === r.addr)
+    return relativeAddress(r.addr, placements);
   if (r.fd !== undefined && r.ret === r.fd && 'as' in op && op.as !== undefined) return `fd ${op.as}`;
   if (op.op === 'fork' && r.ret > 0) return `pid ${op.child}`;
   return String(r.ret);
