@@ -2,7 +2,9 @@
 // `npm run bench -- NAME...` runs only the named modules.
 import { formatFigure, type BenchModule } from './report';
 
-const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {};
+const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {
+  scenarios: () => import('./scenarios'),
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

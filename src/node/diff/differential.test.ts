@@ -34,12 +34,14 @@ describe('simulator vs real kernel, scenario by scenario', () => {
       for (const s of r.steps) {
         for (const e of s.excused) excused.push(`${file} step ${s.step} ${e.difference.path}: ${e.limit.id}`);
       }
-      expect(r.aborted).toEqual([]);
-      expect(`\n${differenceTable(r.steps)}`, 'simulator vs kernel, after normalisation').toBe('\n');
+      for (const n of r.refusedSteps)
+        excused.push(`${file} step ${n}: refused by the executor, expectations not checked on the kernel`);
+      expect.soft(r.aborted).toEqual([]);
+      expect.soft(`\n${differenceTable(r.steps)}`, 'simulator vs kernel, after normalisation').toBe('\n');
       const kernelTable = r.kernelMismatches.map(
         (m) => `step ${m.step} (${m.op}) ${m.field}: expected ${m.expected}, got ${m.actual}`,
       );
-      expect(kernelTable, "the real kernel against the scenario's expectations").toEqual([]);
+      expect.soft(kernelTable, "the real kernel against the scenario's expectations").toEqual([]);
     },
     120_000,
   );

@@ -21,6 +21,9 @@ export async function prepareKernel(s: Scenario): Promise<Prepared> {
   const p = await kernelProbe();
   const req = s.requires ?? {};
   const why: string[] = [];
+  if (!p.syscall.ok && !p.userModeOnly.ok && !p.devUserfaultfd.ok) {
+    why.push(`userfaultfd cannot be created here (${p.syscall.error ?? 'refused'})`);
+  }
   if (req.root && !p.root) why.push('needs root');
   if (req.capSysPtrace && !p.capSysPtrace) why.push('needs CAP_SYS_PTRACE (UFFD_FEATURE_EVENT_FORK)');
   if (req.devUserfaultfd && !p.devUserfaultfd.ok) {

@@ -31,18 +31,24 @@ export function comparePages(prefix: string, x: NormalPages, y: NormalPages): Pa
     relativeAddress(x.start + BigInt(i) * BigInt(x.pageSize), [
       { name: x.area, start: x.start, len: BigInt(n * x.pageSize), pageSize: x.pageSize },
     ]);
-  for (const [what, get] of [
-    ['pages', (p: NormalPages, i: number) => (i < p.bits.length ? pageBitsText(p.bits[i]!) : '(absent)')],
-    ['content', (p: NormalPages, i: number) => p.content.get(i) ?? '-'],
-  ] as const) {
-    const sides = (i: number): [string, string] => [get(x, i), get(y, i)];
-    for (const r of runs(n, (i) => {
-      const [a, b] = sides(i);
-      return a === b ? undefined : `${a}\n${b}`;
-    })) {
-      const [a, b] = sides(r.from);
+  // Most pages are the same on both sides: compare the raw bits and tags, format only differences.
+  const bits = (p: NormalPages, i: number) => (i < p.bits.length ? p.bits[i]! : -1);
+  const kinds = [
+    {
+      what: 'pages',
+      same: (i: number) => bits(x, i) === bits(y, i),
+      text: (p: NormalPages, i: number) => (bits(p, i) < 0 ? '(absent)' : pageBitsText(bits(p, i))),
+    },
+    {
+      what: 'content',
+      same: (i: number) => x.content.get(i) === y.content.get(i),
+      text: (p: NormalPages, i: number) => p.content.get(i) ?? '-',
+    },
+  ];
+  for (const k of kinds) {
+    for (const r of runs(n, (i) => (k.same(i) ? undefined : `${k.text(x, i)}\n${k.text(y, i)}`))) {
       const where = r.from === r.to ? label(r.from) : `${label(r.from)}..${label(r.to + 1)}`;
-      out.push({ path: `${prefix}.${what}[${where}]`, a, b });
+      out.push({ path: `${prefix}.${k.what}[${where}]`, a: k.text(x, r.from), b: k.text(y, r.from) });
     }
   }
   return out;
