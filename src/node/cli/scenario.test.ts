@@ -86,6 +86,21 @@ describe('npm run scenario', () => {
     expect(r.out).toContain('step 6 (ioctl) errno: expected EAGAIN, got EEXIST');
   });
 
+  it('runs on the simulator by default, as the kernel version --kernel names', async () => {
+    const lib = join(ROOT, 'scenarios/api-second-handshake.json');
+    const now = await cli(lib);
+    expect(now.code).toBe(0);
+    expect(now.out).toContain('engine: simulator, kernel 6.18');
+    expect(now.out).toContain('as expected (for kernels >=5.15)');
+    const old = await cli(lib, '--kernel', '5.10');
+    expect(old.code).toBe(0);
+    expect(old.out).toContain('engine: simulator, kernel 5.10');
+    expect(old.out).toContain('as expected (for kernels *)');
+    const na = await cli(join(ROOT, 'scenarios/move-resolves-fault.json'), '--kernel', '6.6');
+    expect(na.code).toBe(0);
+    expect(na.out).toContain('not applicable: the scenario is for kernels >=6.8; this backend runs 6.6');
+  });
+
   it('prints the results as JSON with --json', async () => {
     const r = await cli(file('json.json', scenario(STEPS)), '--engine', 'kernel', '--json');
     expect(r.code).toBe(0);
