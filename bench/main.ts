@@ -3,6 +3,8 @@
 import { formatFigure, type BenchModule } from './report';
 
 const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {
+  simulator: () => import('./simulator'),
+  kernel: () => import('./kernel'),
   scenarios: () => import('./scenarios'),
 };
 
