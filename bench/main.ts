@@ -6,6 +6,7 @@ const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {
   simulator: () => import('./simulator'),
   kernel: () => import('./kernel'),
   agent: () => import('./agent'),
+  scenarios: () => import('./scenarios'),
 };
 
 async function main(): Promise<void> {
