@@ -7,6 +7,7 @@ const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {
   kernel: () => import('./kernel'),
   agent: () => import('./agent'),
   scenarios: () => import('./scenarios'),
+  ui: () => import('./ui'),
 };
 
 async function main(): Promise<void> {
