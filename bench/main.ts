@@ -3,6 +3,10 @@
 import { formatFigure, type BenchModule } from './report';
 
 const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {
+  simulator: () => import('./simulator'),
+  kernel: () => import('./kernel'),
+  agent: () => import('./agent'),
+  scenarios: () => import('./scenarios'),
   ui: () => import('./ui'),
 };
 
