@@ -12,7 +12,12 @@ import './styles/panels.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
-const { playground, problem } = await boot({ createEngine, storage: localStorage, hash: location.hash });
+const { playground, problem, flush } = await boot({
+  createEngine,
+  storage: localStorage,
+  hash: location.hash,
+});
+addEventListener('pagehide', flush);
 const notice = problem ? `The saved session was not restored (${problem}); this is a new one.` : undefined;
 createRoot(root).render(
   <StrictMode>
