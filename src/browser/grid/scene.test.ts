@@ -94,7 +94,7 @@ describe('grid scene', () => {
     const ctx = sceneContext({ snapshot: snapshot({ areas: [a] }), layout, marks: {} });
     expect(cells(buildScene(ctx, 0, 500))).toEqual([
       'missing:○',
-      'present:41',
+      'present:41+',
       'zero:0',
       'write-protected:W',
       'not-mapped:×',

@@ -114,8 +114,10 @@ export function blockedPages(snap: Snapshot): Map<string, string[]> {
 export function glyphOf(area: AreaSnapshot, page: number, cell: number): string {
   const state = pageStateName(area.pages[page] ?? 0);
   if (state === 'present' && cell >= CONTENT_GLYPH_CELL) {
-    const fill = area.content.get(page)?.slice(0, 2);
-    if (fill) return fill;
+    // The fill byte, and `+` when some bytes differ from it (`00 @0=5a`): never a page that looks
+    // all zero while it is not.
+    const tag = area.content.get(page);
+    if (tag) return tag.includes('@') ? `${tag.slice(0, 2)}+` : tag.slice(0, 2);
   }
   return GLYPH[state];
 }

@@ -50,7 +50,7 @@ export function Header() {
             : ''}
       </button>
       {scenario && (
-        <span className="chip" data-testid="header.scenario">
+        <span className="chip scenario-chip" data-testid="header.scenario" title={scenario.title}>
           scenario: {scenario.title}
         </span>
       )}

@@ -33,6 +33,9 @@ export interface SnapshotChanges {
   readonly areasAdded: readonly string[];
 }
 
+/** An area as the user tells areas apart: `a`, or `a@c` for a forked child's copy. */
+const label = (a: AreaSnapshot) => (a.process === 'main' ? a.name : `${a.name}@${a.process}`);
+
 /** Pages whose content tag differs: looked up by the tags present, not page by page. */
 function contentChanges(prev: AreaSnapshot | undefined, next: AreaSnapshot): Set<number> {
   const out = new Set<number>();
@@ -55,7 +58,7 @@ function pageChanges(
     count++;
     if (out.length >= limit) return;
     const content = next.content.get(i);
-    out.push({ area: next.name, page: i, from, to, ...(content !== undefined ? { content } : {}) });
+    out.push({ area: label(next), page: i, from, to, ...(content !== undefined ? { content } : {}) });
   };
   // Byte comparisons first: a 65,536-page area costs one tight loop, not a Map lookup a page.
   const anyContent = contents.size > 0;
@@ -117,7 +120,10 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot, limit = 64): Snaps
     unregistered: was.filter((r) => !now.includes(r)),
     queues,
     areasAdded: next.areas
-      .filter((a) => !a.name.startsWith('$') && !prev.areas.some((p) => p.name === a.name))
-      .map((a) => a.name),
+      .filter(
+        (a) =>
+          !a.name.startsWith('$') && !prev.areas.some((p) => p.name === a.name && p.process === a.process),
+      )
+      .map(label),
   };
 }
