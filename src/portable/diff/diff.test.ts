@@ -233,29 +233,22 @@ describe('model limits', () => {
     expect(excusedBy({ ...d, kernel: 'MAPPED' }, at('touch'), [limit])).toBeUndefined();
     expect(excusedBy({ ...d, path: 'snapshot.threads.T1.state' }, at('touch'), [limit])).toBeUndefined();
   });
-  it('excuses a refused COPY source only in the step the executor refused', () => {
-    const op: Operation = {
-      op: 'ioctl',
-      fd: 'uffd',
-      request: 'UFFDIO_COPY',
-      arg: { dst: 'a', src: '0x800000000000', len: '1p' },
-    };
-    const sim = result(op, { ret: -1, errno: 22 });
-    const refused = result(op, {
-      ret: -1,
-      usageError: { message: 'outside this session', field: 'arg.src' },
+  it('excuses what a forked child shows only while fork() waits for its event', () => {
+    const fork: Operation = { op: 'fork', child: 'c', thread: 'F' };
+    const childArea = area('a', SIM, [PRESENT], { process: 'c' });
+    const sim = result(fork, {
+      blocked: true,
+      snapshot: snapshot({ areas: [area('a', SIM, [PRESENT]), childArea] }),
     });
-    const [step] = diffRuns([sim], [refused]);
-    expect(step!.differences).toEqual([]);
-    expect(step!.excused.map((e) => [e.difference.path, e.limit.id])).toEqual([
-      ['errno', 'executor-copy-source-outside-session'],
-      ['usageError', 'executor-copy-source-outside-session'],
-    ]);
-    const otherField = result(op, {
-      ret: -1,
-      usageError: { message: 'outside this session', field: 'arg.dst' },
-    });
-    expect(diffRuns([sim], [otherField])[0]!.differences.map((d) => d.path)).toEqual(['errno', 'usageError']);
+    const kernel = (blocked: boolean) =>
+      result(fork, { blocked, snapshot: snapshot({ areas: [area('a', KERNEL, [PRESENT])] }) });
+    const [waiting] = diffRuns([sim], [kernel(true)]);
+    expect(waiting!.differences).toEqual([]);
+    expect(new Set(waiting!.excused.map((e) => e.limit.id))).toEqual(
+      new Set(['executor-child-unseen-during-fork-event']),
+    );
+    const [returned] = diffRuns([sim], [kernel(false)]);
+    expect(returned!.differences.map((d) => d.path)).toContain('snapshot.areas.c:a.range');
   });
 
   it('excuses hugetlb page-cache pages only in shared hugetlb areas, and only the CACHED bit', () => {
