@@ -4,7 +4,7 @@
 import type { Kernel } from '../kernel';
 import { handleUserfault } from '../fs/userfaultfd-fault';
 import { VM_FAULT, type FaultGen, type VmFault } from './fault';
-import { fileMapBits, userfaultfdWpAsync, wpPage } from './memory';
+import { anonVmaPrepare, fileMapBits, userfaultfdWpAsync, wpPage } from './memory';
 import { PTE } from './pgtable';
 import { linearPageIndex, userfaultfdMinor, userfaultfdMissing, userfaultfdWp, VM } from './vma';
 
@@ -44,6 +44,7 @@ function* hugetlbNoPage(k: Kernel, vmf: VmFault): FaultGen {
     return 0;
   }
   if (userfaultfdMissing(vma)) return yield* handleUserfault(k, vmf, VM.UFFD_MISSING);
+  anonVmaPrepare(k, vma);
   page = k.pages.alloc(0, true);
   if (shared) {
     file.add(index, page);
