@@ -140,6 +140,15 @@ function tableFor(f: FieldLayout, info: IoctlInfo | undefined): readonly FlagInf
   return undefined;
 }
 
+const FIELDS = new WeakMap<StructLayout, ReadonlyMap<string, FieldLayout>>();
+
+/** A layout's fields by C member path, built once per layout. */
+function fieldsOf(layout: StructLayout): ReadonlyMap<string, FieldLayout> {
+  let m = FIELDS.get(layout);
+  if (!m) FIELDS.set(layout, (m = new Map(layout.fields.map((f) => [f.name, f]))));
+  return m;
+}
+
 export interface ResolvedStruct {
   /** Every field the caller gave (output fields included); absent ones are zero in the bytes. */
   readonly values: StructValues;
@@ -164,12 +173,18 @@ export function resolveStruct(
   }
   const values: StructValues = {};
   let fill: number | undefined;
-  const fields = new Map(layout.fields.map((f) => [f.name, f]));
+  const fields = fieldsOf(layout);
   const visit = (obj: StructArg, prefix: string): void => {
-    for (const [key, v] of Object.entries(obj)) {
+    for (const key of Object.keys(obj)) {
+      const v = obj[key]!;
       const path = prefix + key;
-      const field = `arg.${path}`;
       const f = fields.get(path);
+      // The common case, a plain number in a known field, needs no more.
+      if (f && typeof v === 'number' && Number.isSafeInteger(v)) {
+        values[f.name] = wrap(f, BigInt(v));
+        continue;
+      }
+      const field = `arg.${path}`;
       if (layout.name === 'uffdio_copy' && path === 'src' && isFill(v)) {
         fill = fillByte(v, field);
         continue;
