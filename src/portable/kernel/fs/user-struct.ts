@@ -59,9 +59,9 @@ export class UserStruct {
     return true;
   }
 
-  /** The fields as the kernel left them. */
+  /** The fields as the kernel left them (the caller owns the struct: nothing writes it afterwards). */
   after(): StructValues | null {
-    return this.current && { ...this.current };
+    return this.current;
   }
 
   static bytes(layout: StructLayout, values: Readonly<StructValues>): Uint8Array {

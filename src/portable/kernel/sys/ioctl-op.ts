@@ -41,8 +41,9 @@ function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefi
   }
   const r = resolveStruct(layout, arg, s.env, info);
   const values: StructValues = {};
-  for (const f of layout.fields)
+  for (const f of layout.fields) {
     values[f.name] = r.values[f.name] ?? (f.type === 'u64' || f.type === 's64' ? 0n : 0);
+  }
   if (r.fill !== undefined) values.src = BigInt(fillSource(s, r.fill, values.len!));
   return new UserStruct(layout, values);
 }
