@@ -1,26 +1,33 @@
-// `npm run bench`: runs each benchmark module in turn and prints its figures. A module is added to
-// BENCHES; `npm run bench -- simulator` runs only the named ones.
+// `npm run bench`: runs every benchmark module in order and prints its figures.
+// `npm run bench -- NAME...` runs only the named modules.
+import { formatFigure, type BenchModule } from './report';
 
-export interface Bench {
-  readonly name: string;
-  /** What it measures, one line. */
-  readonly what: string;
-  run(): Promise<void> | void;
-}
-
-const BENCHES: readonly (() => Promise<{ default: Bench }>)[] = [() => import('./simulator')];
+const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {
+  simulator: () => import('./simulator'),
+  kernel: () => import('./kernel'),
+  agent: () => import('./agent'),
+  scenarios: () => import('./scenarios'),
+  ui: () => import('./ui'),
+};
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  for (const load of BENCHES) {
-    const bench = (await load()).default;
-    if (only.length && !only.includes(bench.name)) continue;
-    console.log(`\n== ${bench.name}: ${bench.what}`);
-    await bench.run();
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in MODULES));
+  if (unknown.length) {
+    console.error(`unknown benchmark ${unknown.join(', ')}; there are: ${Object.keys(MODULES).join(', ')}`);
+    process.exit(2);
+  }
+  for (const [name, load] of Object.entries(MODULES)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    const mod = (await load()).default;
+    console.log(`${mod.name}`);
+    const why = await mod.unavailable?.();
+    if (why) {
+      console.log(`  not run: ${why}`);
+      continue;
+    }
+    for (const f of await mod.run()) console.log(formatFigure(f));
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-});
+await main();

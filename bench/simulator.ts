@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createSimulator, type SimBackend } from '../src/portable/kernel';
 import type { Operation } from '../src/portable/model/operation';
-import type { Bench } from './main';
+import type { BenchModule, Figure } from './report';
 
 const CYCLE_TARGET = 1_000_000;
 const KERNEL_RATE = 20_000;
@@ -39,14 +39,10 @@ function setup(b: SimBackend, pages: number): bigint {
   return b.snapshot().areas.find((x) => x.name === 's')!.start;
 }
 
-/** Seconds of CPU (user + system) since `from`: steadier than wall time on a shared machine. */
-function cpuSeconds(from: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(from);
-  return (c.user + c.system) / 1e6;
-}
-
 interface Rate {
+  /** Cycles per second of wall time. */
   readonly wall: number;
+  /** Cycles per second of this process's CPU time: steadier on a machine shared with others. */
   readonly cpu: number;
 }
 
@@ -71,11 +67,11 @@ function cycles(snapshots: boolean, n: number): Rate {
     if (!touch.blocked || msg.ret !== 32 || copy.ret !== 0)
       throw new Error(`cycle ${i} went wrong: ${copy.call}`);
   }
-  const cpu = cpuSeconds(c0);
-  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const s = (performance.now() - t0) / 1000;
   const done = b.snapshot().threads.find((t) => t.name === 'T1');
   if (done?.state !== 'done' || done.value !== 0x41) throw new Error('the last cycle did not complete');
-  return { wall: n / wall, cpu: n / cpu };
+  return { wall: n / s, cpu: n / ((cpu.user + cpu.system) / 1e6) };
 }
 
 function memoryNow(): number {
@@ -92,9 +88,9 @@ function settleGc(): void {
   gc();
 }
 
-const mb = (bytes: number): string => `${(bytes / (1 << 20)).toFixed(1)} MB`;
+const MB = 1 << 20;
 
-function memory(): void {
+function memory(): Figure[] {
   const pages = 1_000_000;
   settleGc();
   const base = memoryNow();
@@ -132,46 +128,50 @@ function memory(): void {
   const area = snap.areas.find((x) => x.name === 'a')!;
   settleGc();
   const withSnapshot = memoryNow() - base;
-  const ratio = (populated / MEMORY_TARGET).toFixed(2);
-  console.log(`  1,000,000-page area, mapped and registered:  ${mb(mapped)}`);
-  console.log(
-    `  every page populated (one write touch, ${populateMs.toFixed(0)} ms): ${mb(populated)}  (${ratio} of the ${mb(MEMORY_TARGET)} target)`,
-  );
-  console.log(
-    `  plus one snapshot of it (${snapMs.toFixed(0)} ms; ${area.pages.length} PAGE bytes, ${area.content.size} content tags): ${mb(withSnapshot)}`,
-  );
+  return [
+    { what: '1,000,000-page area, mapped and registered', value: mapped / MB, unit: 'MB' },
+    {
+      what: `1,000,000-page area, every page populated (four write touches, ${populateMs.toFixed(0)} ms)`,
+      value: populated / MB,
+      unit: 'MB',
+      target: { value: MEMORY_TARGET / MB, better: 'lower' },
+    },
+    {
+      what: `plus one snapshot of it (${snapMs.toFixed(0)} ms; ${area.pages.length} PAGE bytes, ${area.content.size} content tags)`,
+      value: withSnapshot / MB,
+      unit: 'MB',
+    },
+  ];
 }
 
-const bench: Bench = {
-  name: 'simulator',
-  what: 'fault cycles per second through runSync, and the memory of a 1,000,000-page area',
-  run() {
-    cycles(false, 20_000);
-    const load = loadAverage();
-    console.log(
-      `  (load average ${load.toFixed(1)} on ${cores()} cores while measuring; CPU time is per process)`,
-    );
+const bench: BenchModule = {
+  name: 'simulator: fault cycles per second through runSync, and the memory of a 1,000,000-page area',
+  async run() {
+    cycles(false, 20_000); // warm-up
+    const figures: Figure[] = [
+      // Other work on the machine slows wall time; CPU time shows the simulator's own cost.
+      {
+        what: `load average while measuring (${os.cpus().length} cores)`,
+        value: os.loadavg()[0] ?? 0,
+        unit: '',
+      },
+    ];
     for (const snapshots of [false, true]) {
       const n = snapshots ? 5_000 : 200_000;
       const rate = cycles(snapshots, n);
-      const vsTarget = (rate.wall / CYCLE_TARGET).toFixed(2);
-      const vsKernel = (rate.wall / KERNEL_RATE).toFixed(1);
-      console.log(
-        `  fault cycles, snapshots ${snapshots ? 'on ' : 'off'}: ${fmt(rate.wall)}/s wall, ${fmt(rate.cpu)} per CPU-second, over ${fmt(n)} cycles (${vsTarget} of the ${fmt(CYCLE_TARGET)}/s target; ${vsKernel}× the kernel's ~${fmt(KERNEL_RATE)}/s)`,
+      const label = `fault cycles, snapshots ${snapshots ? 'on' : 'off'} (${n.toLocaleString('en-US')} cycles`;
+      figures.push(
+        {
+          what: `${label}; ${(rate.wall / KERNEL_RATE).toFixed(1)}× the kernel's ~20,000/s)`,
+          value: rate.wall,
+          unit: 'cycles/s',
+          target: { value: CYCLE_TARGET, better: 'higher' },
+        },
+        { what: `${label}, per second of CPU)`, value: rate.cpu, unit: 'cycles/s' },
       );
     }
-    memory();
+    return [...figures, ...memory()];
   },
 };
-
-const fmt = (n: number): string => Math.round(n).toLocaleString('en');
-
-function loadAverage(): number {
-  return os.loadavg()[0] ?? 0;
-}
-
-function cores(): number {
-  return os.cpus().length;
-}
 
 export default bench;

@@ -29,8 +29,8 @@ export function cannotHere(f: KernelFacts): string[] {
   const full = usable(f, 'syscall');
   if (full && !full.usable && usable(f, 'syscall-user-mode-only')?.usable) {
     out.push(
-      'userfaultfd(2) without UFFD_USER_MODE_ONLY: faults the kernel takes for the process (a read(2) into ' +
-        'a registered page) are not handled (needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1)',
+      'handle faults the kernel itself takes for the process (a read(2) into a registered page): that needs ' +
+        'userfaultfd(2) without UFFD_USER_MODE_ONLY, which needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1',
     );
   }
   const dev = usable(f, 'dev-userfaultfd');

@@ -140,15 +140,6 @@ function tableFor(f: FieldLayout, info: IoctlInfo | undefined): readonly FlagInf
   return undefined;
 }
 
-const FIELDS = new WeakMap<StructLayout, ReadonlyMap<string, FieldLayout>>();
-
-/** A layout's fields by C member path, built once per layout. */
-function fieldsOf(layout: StructLayout): ReadonlyMap<string, FieldLayout> {
-  let m = FIELDS.get(layout);
-  if (!m) FIELDS.set(layout, (m = new Map(layout.fields.map((f) => [f.name, f]))));
-  return m;
-}
-
 export interface ResolvedStruct {
   /** Every field the caller gave (output fields included); absent ones are zero in the bytes. */
   readonly values: StructValues;
@@ -207,6 +198,14 @@ export function resolveStruct(
   };
   visit(arg as StructArg, '');
   return fill === undefined ? { values } : { values, fill };
+}
+
+const FIELD_MAPS = new WeakMap<StructLayout, ReadonlyMap<string, FieldLayout>>();
+
+function fieldsOf(layout: StructLayout): ReadonlyMap<string, FieldLayout> {
+  let m = FIELD_MAPS.get(layout);
+  if (!m) FIELD_MAPS.set(layout, (m = new Map(layout.fields.map((f) => [f.name, f]))));
+  return m;
 }
 
 function isFill(v: unknown): v is { fill: unknown } {
