@@ -77,7 +77,7 @@ export class Machine {
   /** The bytes of [start, start+len) in a process may have changed; for shared memory, everywhere. */
   contentChanged(process: ProcessName, start: bigint, len: bigint): void {
     const end = start + (len > 0n ? len : 1n);
-    for (const a of this.s.areas.values()) {
+    for (const a of this.s.areasOf(process)) {
       if (a.start >= end || a.start + a.len <= start) continue;
       if (a.shared || a.file) {
         this.content.clear();
@@ -138,10 +138,15 @@ export class Machine {
     }
   }
 
+  /** A new mapping (counted against the caps). */
   addArea(a: Area): void {
-    this.s.areas.set(a.name, a);
+    this.s.areas.set(`${a.process}:${a.name}`, a);
     this.s.areasMapped++;
     this.s.mappedBytes += a.len;
+  }
+
+  removeArea(a: Area): void {
+    this.s.areas.delete(`${a.process}:${a.name}`);
   }
 
   /** Starts a command on a thread of `main`. */

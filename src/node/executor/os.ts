@@ -151,12 +151,13 @@ export const TOUCH_DONE = 0;
 export const TOUCH_SIGBUS = 1;
 export const TOUCH_SIGSEGV = 2;
 
-/** The child's command as native/uffd_helper.c reads it from its pipe (struct uh_cmd). */
-export const CHILD_CMD_SIZE = 40;
-export const CHILD_CMD_TOUCH = 1n;
-export const CHILD_CMD_EXIT = 2n;
-/** The child's reply: int64_t out[4], as TouchOutcome. */
+/** The child's command as native/uffd_helper.c reads it from its pipe (struct uh_cmd: op, arg[6]). */
+export const CHILD_CMD_SIZE = 56;
+export const ChildCmd = { TOUCH: 1n, EXIT: 2n, MADVISE: 3n, MUNMAP: 4n, MREMAP: 5n, MMAP: 6n } as const;
+/** The child's reply: int64_t out[4], as TouchOutcome; status CHILD_RET carries a call's return in `value`. */
 export const CHILD_OUT_SIZE = 32;
+export const CHILD_HELLO = 3;
+export const CHILD_RET = 4;
 
 export interface Helper {
   /** Marks the calling thread as the executor's and returns its tid. */
