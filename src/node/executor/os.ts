@@ -95,12 +95,17 @@ export const os = {
   },
   /** Waits up to `ms` for any of the fds to be readable (or in error); returns how many are, or -errno. */
   pollAny(fds: readonly number[], ms: number): number {
-    const pfd = Buffer.alloc(8 * fds.length);
+    return os.pollEach(fds, ms).ready;
+  },
+  /** poll() for POLLIN on each fd, waiting up to `ms`: how many are ready, and each one's revents. */
+  pollEach(fds: readonly number[], ms: number): { ready: number; revents: number[] } {
+    const pfd = Buffer.alloc(8 * Math.max(fds.length, 1));
     fds.forEach((fd, i) => {
       pfd.writeInt32LE(fd, i * 8);
       pfd.writeInt16LE(POLLIN, i * 8 + 4);
     });
-    return ret(C.poll(ptr(pfd), fds.length, ms));
+    const ready = ret(C.poll(ptr(pfd), fds.length, ms));
+    return { ready, revents: fds.map((_, i) => pfd.readInt16LE(i * 8 + 6)) };
   },
   eventfd: (flags: number): number => ret(C.eventfd(0, flags)),
   mmap: (addr: bigint, len: bigint, prot: number, flags: number, fd: number, off: bigint): bigint =>

@@ -67,11 +67,16 @@ export async function settle(m: Machine, mayWake: MayWake = () => true): Promise
 function wakers(m: Machine): { fds: number[]; fresh: boolean } {
   const fds = m.doneFd >= 0 ? [m.doneFd] : [];
   let fresh = false;
-  for (const u of m.s.uffds()) {
-    const ev = os.pollIn(u.fd);
+  const uffds = m.s.uffds();
+  const { revents } = os.pollEach(
+    uffds.map((u) => u.fd),
+    0,
+  );
+  uffds.forEach((u, i) => {
+    const ev = revents[i];
     if (ev === 0) fds.push(u.fd);
     else if (ev === POLLIN && !u.queue.some((e) => !e.read)) fresh = true;
-  }
+  });
   for (const p of m.s.processes.values()) if (p.child?.busy) fds.push(p.child.resultFd);
   return { fds, fresh };
 }

@@ -18,7 +18,6 @@ import { O_CLOEXEC, O_NONBLOCK, UFFD_FEATURE_INITIALIZED, UFFD_USER_MODE_ONLY } 
 import { HUGE_PAGE, PAGE_SIZE } from './constants';
 import type { Machine } from './machine';
 import { os } from './os';
-import { parseUffdInfo, readProc } from './proc';
 import { cachedPages, sawHugePages } from './residency';
 import type { Area, Thread, UffdFd } from './session';
 
@@ -197,7 +196,7 @@ function readFile(m: Machine, a: Area, at: bigint): Uint8Array | undefined {
 const O_RDONLY_CLOEXEC = 0o2000000;
 
 function uffdSnapshot(m: Machine, u: UffdFd): UffdSnapshot {
-  const info = parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`));
+  const info = m.fdinfo(u.fd);
   const faults = (read: boolean): FaultEntry[] =>
     u.queue
       .filter((e) => e.kind === 'fault' && e.read === read)
