@@ -44,7 +44,7 @@ export interface AgentClientOptions {
   readonly WebSocket: WebSocketConstructor;
   /** How long a request may wait for its reply; default 30 s. */
   readonly timeoutMs?: number;
-  /** How long opening the connection and the hello may take; default 5 s. */
+  /** How long opening the connection may take; default 5 s. The hello then has `timeoutMs`, as the agent sets up the session. */
   readonly connectTimeoutMs?: number;
   /** Shown in the agent's console. */
   readonly client?: string;
@@ -131,7 +131,7 @@ export class AgentClient implements Backend {
         reject(new AgentError(code, message));
       };
       const timer = setTimeout(
-        () => fail(`no answer from the agent at ${where} within ${formatDuration(connectTimeoutMs)}`),
+        () => fail(`no connection to the agent at ${where} within ${formatDuration(connectTimeoutMs)}`),
         connectTimeoutMs,
       );
       socket.onerror = (ev) => {
@@ -150,6 +150,7 @@ export class AgentClient implements Backend {
               : ' (a wrong token or an origin it does not allow; its console says which)'),
         );
       socket.onopen = () => {
+        clearTimeout(timer);
         client.listen();
         client
           .request(
