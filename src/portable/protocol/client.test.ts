@@ -7,6 +7,8 @@ import { fromWire, toWire } from '../model/wire';
 import { AgentClient, AgentError, type WebSocketLike } from './client';
 import { PROTOCOL_VERSION, type AgentEvent, type Request } from './protocol';
 
+declare function setTimeout(handler: () => void, ms: number): unknown;
+
 const INFO: BackendInfo = { engine: 'kernel', kernelVersion: '6.18', pageSize: 4096, hugePageSize: 2 << 20 };
 const LIMITS = { maxMessageBytes: 2000, maxBatchOps: 10, maxQueued: 4, idleMs: 60_000 };
 const SNAPSHOT = {

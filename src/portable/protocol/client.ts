@@ -21,6 +21,12 @@ import {
 } from './protocol';
 import { parseServerMessage } from './schema';
 
+// Every runtime the client runs in (the page, Node) has timers, but portable code is compiled without
+// DOM or Node types; declaring them here keeps them out of the rest of the portable code (the
+// simulator has no clock).
+declare function setTimeout(handler: () => void, ms: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+
 type Handler<E> = { bivarianceHack(ev: E): void }['bivarianceHack'];
 
 /** What the client needs of a WebSocket. The page passes `window.WebSocket`; Node passes `ws`'s. */
@@ -68,7 +74,7 @@ interface Pending {
   readonly expect: Reply['type'];
   readonly resolve: (reply: Reply) => void;
   readonly reject: (error: AgentError) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
+  readonly timer: unknown;
 }
 
 const OPEN = 1;
