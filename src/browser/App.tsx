@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { AgentDialog } from './agent/AgentDialog';
 import { CompareDialog } from './agent/CompareDialog';
-import { ConsolePanel } from './console/ConsolePanel';
+import { SidePanel } from './SidePanel';
 import { FaultQueue } from './queue/FaultQueue';
 import { Legend } from './grid/Legend';
 import { PageGrid } from './grid/PageGrid';
@@ -12,7 +12,6 @@ import { Header } from './header/Header';
 import { ShortcutsDialog } from './help/Shortcuts';
 import { useShortcuts } from './help/use-shortcuts';
 import { LibraryDialog } from './library/Library';
-import { Monitor } from './monitor/Monitor';
 import { useUi } from './state/context';
 import { PlaygroundProvider } from './state/Provider';
 import type { Playground } from './state/store';
@@ -69,7 +68,7 @@ function Playground() {
             <FaultQueue />
           </div>
         </div>
-        <Monitor />
+        <SidePanel />
       </main>
       <div className="app-bottom">
         <Timeline />
@@ -78,7 +77,6 @@ function Playground() {
           <StepLog />
         </details>
       </div>
-      <ConsolePanel />
       <ShortcutsDialog />
       <LibraryDialog />
       <AgentDialog />

@@ -58,5 +58,5 @@ export default function ConsoleTerminal() {
     if (termRef.current && ref.current) termRef.current.options.theme = themeOf(ref.current);
   }, [theme]);
 
-  return <div ref={ref} className="terminal" data-testid="console.terminal" />;
+  return <div ref={ref} className="term-host" data-testid="console.terminal" />;
 }

@@ -35,7 +35,7 @@ describe('grid layout', () => {
       ],
       900,
     );
-    expect(l.blocks[0]).toMatchObject({ key: 'a', cols: 8, rows: 1, cell: 44 });
+    expect(l.blocks[0]).toMatchObject({ key: 'a', cols: 8, rows: 1, cell: 60 });
     const big = l.blocks[1]!;
     expect(big.cols).toBe(32);
     expect(big.rows).toBe(2048);
@@ -108,7 +108,7 @@ describe('grid scene', () => {
   });
 
   it('outlines a registered range, row by row', () => {
-    const l = layoutGrid([{ key: 'a', count: 8 }], 260); // 4 columns: two rows
+    const l = layoutGrid([{ key: 'a', count: 8 }], 300); // 4 columns: two rows
     expect(l.blocks[0]!.cols).toBe(4);
     const snap = snapshot({
       areas: [a],

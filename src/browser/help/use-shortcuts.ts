@@ -41,7 +41,8 @@ export function useShortcuts() {
         case 'grid':
           return focus('[data-testid="grid.canvas"]');
         case 'monitor':
-          return focus('[data-testid="monitor.call"]');
+          ui.showConsole(false);
+          return requestAnimationFrame(() => focus('[data-testid="monitor.call"]'));
         case 'read':
           return touch('read');
         case 'write':

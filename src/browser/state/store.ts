@@ -226,7 +226,10 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
     const info = runner.info();
     let results: Result[] = [];
     let cursor = t.cursor;
+    let initial = emptySnapshot(info);
     try {
+      await runner.replay([], 0);
+      initial = runner.initial();
       results = await runner.replay(t.entries, t.cursor);
     } catch (e) {
       cursor = 0;
@@ -236,7 +239,7 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
         text: `the session could not be replayed: ${e instanceof Error ? e.message : String(e)}`,
       });
     }
-    store.setState({ kernel, info, initial: emptySnapshot(info), entries: t.entries, results, cursor });
+    store.setState({ kernel, info, initial, entries: t.entries, results, cursor });
   }
 
   function schedulePlay() {
@@ -347,7 +350,7 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
     ...EMPTY_TIMELINE,
     kernel: deps.kernel,
     info,
-    initial: emptySnapshot(info),
+    initial: runner.initial(),
     extraThreads: [],
     autoMonitor: false,
     playing: false,

@@ -114,6 +114,11 @@ export class ChildProc {
     return this.outstanding;
   }
 
+  /** Readable when the child has written a result. */
+  get resultFd(): number {
+    return this.pipes.res;
+  }
+
   touch(addr: bigint, len: bigint, write: boolean, value: number): boolean {
     const cmd = Buffer.alloc(CHILD_CMD_SIZE);
     cmd.writeBigInt64LE(CHILD_CMD_TOUCH, 0);

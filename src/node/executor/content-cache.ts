@@ -1,37 +1,40 @@
-// Content tags already read, so a snapshot reads only the pages an operation may have changed.
-// Operations say what they may have changed; anything they cannot say clears it all. A change to
-// shared memory clears every page of its file, in every mapping.
+// Content tags already read, so a snapshot reads only the pages an operation may have changed:
+// per process and area by page index, and per file by offset for pages only in a page cache.
+// Operations say what they may have changed (Machine.contentChanged); what they cannot say clears
+// it all.
 
 export class ContentCache {
-  private readonly tags = new Map<string, string>();
+  private readonly areas = new Map<string, Map<number, string>>();
+  private readonly files = new Map<string, Map<bigint, string>>();
 
-  static key(process: string, page: bigint): string {
-    return `${process}:${page.toString(16)}`;
+  /** The tags of an area as a process sees it, by page index. */
+  area(process: string, area: string): Map<number, string> {
+    const key = `${process}:${area}`;
+    let m = this.areas.get(key);
+    if (!m) this.areas.set(key, (m = new Map()));
+    return m;
   }
 
-  get(key: string): string | undefined {
-    return this.tags.get(key);
+  /** The tags of a file's cached pages, by offset. */
+  file(name: string): Map<bigint, string> {
+    let m = this.files.get(name);
+    if (!m) this.files.set(name, (m = new Map()));
+    return m;
   }
 
-  set(key: string, tag: string): void {
-    this.tags.set(key, tag);
-  }
-
-  /** Forgets the pages of a process in [start, end) (page size `unit`). */
-  forget(process: string, start: bigint, end: bigint, unit: bigint): void {
-    if (end - start > unit * 4096n) {
-      this.clear();
-      return;
+  /** Forgets pages [from, to) of an area as a process sees it. */
+  forget(process: string, area: string, from: number, to: number): void {
+    const m = this.areas.get(`${process}:${area}`);
+    if (!m) return;
+    if (to - from > m.size) {
+      for (const i of m.keys()) if (i >= from && i < to) m.delete(i);
+    } else {
+      for (let i = from; i < to; i++) m.delete(i);
     }
-    for (let p = (start / unit) * unit; p < end; p += unit) this.tags.delete(ContentCache.key(process, p));
-  }
-
-  /** Forgets every key with this prefix (a file's pages: `file:<name>:`). */
-  forgetPrefix(prefix: string): void {
-    for (const k of this.tags.keys()) if (k.startsWith(prefix)) this.tags.delete(k);
   }
 
   clear(): void {
-    this.tags.clear();
+    this.areas.clear();
+    this.files.clear();
   }
 }

@@ -4,12 +4,17 @@
 // for munmap and fork (userfaultfd_unmap_prep and dup_userfaultfd dedup by ctx).
 
 import type { ProcessName } from '../../portable/model/operation';
+import { UFFD_FEATURE_INITIALIZED } from '../../portable/uapi';
 import type { Machine } from './machine';
 import { parseUffdInfo, readProc } from './proc';
 import type { Job, UffdFd } from './session';
 
+/** The features a uffd has enabled (read from fdinfo once it is initialized, then kept). */
 export function uffdFeatures(u: UffdFd): bigint {
-  return u.fd < 0 ? 0n : (parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`))?.features ?? 0n);
+  if (u.features !== undefined) return u.features;
+  const f = u.fd < 0 ? 0n : (parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`))?.features ?? 0n);
+  if (f & UFFD_FEATURE_INITIALIZED) u.features = f & ~UFFD_FEATURE_INITIALIZED;
+  return f & ~UFFD_FEATURE_INITIALIZED;
 }
 
 export function planEvents(

@@ -17,7 +17,7 @@ import * as memOps from './ops-mem';
 import * as threadOps from './ops-thread';
 import type { Outcome } from './outcome';
 import { readProc } from './proc';
-import { settle } from './settle';
+import { settle, type MayWake } from './settle';
 import { takeSnapshot } from './take-snapshot';
 import { track, untrack } from './registry';
 
@@ -40,6 +40,16 @@ const HANDLERS: Record<Operation['op'], Handler> = {
   fork: threadOps.fork,
   exit: threadOps.exit,
 };
+
+/** Which blocked threads an operation can wake: reading an event releases its waiter. */
+const MAY_WAKE: Partial<Record<Operation['op'], MayWake>> = {
+  ioctl: () => true,
+  close: () => true,
+  signal: () => true,
+  exit: () => true,
+  read: (t) => t.state === 'blocked-event',
+};
+const WAKES_NONE: MayWake = () => false;
 
 export interface BatchOptions {
   /**
@@ -130,7 +140,7 @@ export class KernelExecutor implements Backend {
         return this.refused(op, e.message, e.field, snapshot);
       return this.refused(op, `the executor failed: ${(e as Error).message}`, undefined, snapshot);
     }
-    await settle(m);
+    await settle(m, MAY_WAKE[op.op] ?? WAKES_NONE);
     const by = out.by;
     delete out.by;
     if (by?.job) {

@@ -177,6 +177,19 @@ describe('a minor fault', () => {
   });
 });
 
+describe('the page cache of shared memory', () => {
+  it('keeps a page MADV_DONTNEED dropped from a shared anonymous mapping: cache-only, with its content', async () => {
+    await k.mmap('s', 'shmem', '2p');
+    await k.touch('W', 's', 'write', { len: '1p', value: 0x6b });
+    await k.run({ op: 'madvise', addr: 's', len: '2p', advice: 'MADV_DONTNEED' });
+    expect([k.page('s', 0), k.page('s', 1)]).toEqual(['cache-only', 'missing']);
+    // Its bytes are read through /proc/self/map_files, which only root may open.
+    if (process.getuid?.() === 0) expect(k.content('s', 0)).toBe('6b');
+    await k.run({ op: 'madvise', addr: 's', len: '1p', advice: 'MADV_REMOVE' });
+    expect(k.page('s', 0)).toBe('missing');
+  });
+});
+
 describe('SIGBUS', () => {
   it('a poisoned page raises SIGBUS in the touching thread (si_code BUS_ADRERR, exact address)', async () => {
     await missing();

@@ -78,4 +78,27 @@ describe('hugetlb (reserving huge pages needs root: vm.nr_hugepages)', () => {
     await k.ioctl('uffd', 'UFFDIO_CONTINUE', { range: { start: 'b', len: '1h' } });
     expect(k.thread('T1')).toMatchObject({ state: 'done', value: 0 });
   });
+
+  it('shows a poisoned huge page (PAGEMAP_SCAN: swapped, no uffd-wp) and SIGBUS on touch', async () => {
+    if (!(await mapHuge('h', '2h'))) return;
+    await k.uffd('uffd');
+    await k.register('uffd', 'h', '2h', 'MISSING');
+    const r = await k.ioctl('uffd', 'UFFDIO_POISON', { range: { start: 'h', len: '1h' } });
+    expect(r.struct?.after.updated).toBe(2n << 20n);
+    expect([k.page('h', 0), k.page('h', 1)]).toEqual(['poisoned', 'missing']);
+    await k.touch('T1', 'h+8', 'read');
+    expect(k.thread('T1')).toMatchObject({ state: 'sigbus', address: k.addr('h+8') });
+  });
+
+  it('a forked child gets huge pages of its own for its private mapping (no reservation there)', async () => {
+    if (!(await mapHuge('h', '2h'))) return;
+    await k.uffd('uffd', 'UFFD_FEATURE_EVENT_FORK');
+    await k.register('uffd', 'h', '2h', 'MISSING');
+    await k.run({ op: 'fork', child: 'c' });
+    await k.read('uffd');
+    await k.touch('c', 'h+1h', 'read');
+    await k.read('uffd@c');
+    expect((await k.copy('uffd@c', 'h+1h', '1h', 9)).ret).toBe(0);
+    expect(k.thread('c')).toMatchObject({ state: 'done', value: 9 });
+  });
 });

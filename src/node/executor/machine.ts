@@ -8,10 +8,14 @@ import { Files } from './files';
 import { HugePageReservation } from './hugepages';
 import { loadHelper, os, type Helper } from './os';
 import { ProcessPages } from './pages';
-import { kernelRefusesMemRange, kernelRefusesRange, Region } from './region';
+import { kernelRefusesMemRange, kernelRefusesRange, Region, TASK_SIZE } from './region';
 import { Session, type Area, type Thread } from './session';
 import { acquireThread } from './thread';
 import { Vmas } from './vmas';
+import type { CmdName } from './thread-protocol';
+
+const EFD_NONBLOCK = 0o4000;
+const EFD_CLOEXEC = 0o2000000;
 
 export class Machine {
   readonly s: Session;
@@ -19,6 +23,8 @@ export class Machine {
   readonly huge: HugePageReservation;
   readonly content = new ContentCache();
   readonly pid = os.getpid();
+  /** The session's threads write here when they finish a command: settling poll()s it. */
+  readonly doneFd = os.eventfd(EFD_NONBLOCK | EFD_CLOEXEC);
   private readonly vmaViews = new Map<ProcessName, Vmas>();
   private readonly pageViews = new Map<ProcessName, ProcessPages>();
 
@@ -70,12 +76,18 @@ export class Machine {
 
   /** The bytes of [start, start+len) in a process may have changed; for shared memory, everywhere. */
   contentChanged(process: ProcessName, start: bigint, len: bigint): void {
-    const a = this.s.areaAt(start, process) ?? this.s.areaAt(start);
-    if (a && (a.shared || a.file)) {
-      this.content.clear();
-      return;
+    const end = start + (len > 0n ? len : 1n);
+    for (const a of this.s.areas.values()) {
+      if (a.start >= end || a.start + a.len <= start) continue;
+      if (a.shared || a.file) {
+        this.content.clear();
+        return;
+      }
+      const unit = BigInt(a.pageSize);
+      const from = start > a.start ? Number((start - a.start) / unit) : 0;
+      const to = Number(((end < a.start + a.len ? end : a.start + a.len) - a.start + unit - 1n) / unit);
+      this.content.forget(process, a.name, from, to);
     }
-    this.content.forget(process, start, start + (len > 0n ? len : 1n), BigInt(a?.pageSize ?? 4096));
   }
 
   /** The C helper, or a usage error saying plainly why `what` cannot run here. */
@@ -95,10 +107,7 @@ export class Machine {
       t = { name, process: MAIN_PROCESS, state: 'idle' };
       this.s.threads.set(name, t);
     }
-    if (t.process === MAIN_PROCESS && !t.os) {
-      this.helper(`thread '${name}'`);
-      t.os = await acquireThread();
-    }
+    if (t.process === MAIN_PROCESS && !t.os) t.os = await acquireThread();
     return t;
   }
 
@@ -108,6 +117,8 @@ export class Machine {
    */
   checkRange(start: bigint, len: bigint, field: string, refused: 'uffd' | 'mem' | 'none'): void {
     if (this.region.holds(start, len)) return;
+    // Past the end of user space: access_ok() and every range check refuse it before any use.
+    if (start >= TASK_SIZE) return;
     if (refused === 'uffd' && kernelRefusesRange(start, len)) return;
     if (refused === 'mem' && kernelRefusesMemRange(start)) return;
     usage(
@@ -133,8 +144,15 @@ export class Machine {
     this.s.mappedBytes += a.len;
   }
 
-  /** Ends every per-process view of /proc. */
+  /** Starts a command on a thread of `main`. */
+  post(t: Thread, cmd: CmdName, args: readonly bigint[]): void {
+    if (!t.os) usage(`thread '${t.name}' has no OS thread`);
+    t.os.post(cmd, args, this.doneFd);
+  }
+
+  /** Ends every per-process view of /proc, and the eventfd. */
   closeViews(): void {
+    if (this.doneFd >= 0) os.close(this.doneFd);
     for (const v of this.vmaViews.values()) v.close();
     for (const p of this.pageViews.values()) p.close();
     this.vmaViews.clear();

@@ -17,8 +17,12 @@ export type HelperLibrary =
 
 let built: HelperLibrary | undefined;
 
-/** The compiled helper's path, building it when needed; or why it cannot be built. */
+/**
+ * The compiled helper's path, building it when needed; or why it cannot be built. UFFD_HELPER=off
+ * in the environment runs without it, as on a machine with no C compiler.
+ */
 export function helperLibrary(): HelperLibrary {
+  if (process.env.UFFD_HELPER === 'off') return { ok: false, why: 'UFFD_HELPER=off in the environment' };
   return (built ??= build());
 }
 

@@ -39,6 +39,7 @@ import { os } from './os';
 import { finishWith, fromRet, type Outcome } from './outcome';
 import { punchedHugePages } from './residency';
 import type { Area, Job, Thread } from './session';
+import type { CmdName } from './thread-protocol';
 
 const DEFAULT_PROT: readonly Prot[] = ['PROT_READ', 'PROT_WRITE'];
 
@@ -149,7 +150,7 @@ function start(
   o: Outcome,
   job: Omit<Job, 'step' | 'finish'>,
   finish: (r: bigint) => void,
-  cmd: Parameters<NonNullable<Thread['os']>['post']>,
+  cmd: [CmdName, bigint[]],
 ): void {
   t.job = {
     ...job,
@@ -165,7 +166,7 @@ function start(
   t.address = undefined;
   t.sigbusCode = undefined;
   o.by = t;
-  t.os!.post(...cmd);
+  m.post(t, ...cmd);
 }
 
 export async function munmap(m: Machine, op: OperationOf<'munmap'>): Promise<Outcome> {

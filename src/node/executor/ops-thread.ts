@@ -31,6 +31,7 @@ export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outco
     usage(`a touch covers 1 to ${m.s.options.maxTouchBytes} bytes, not ${len}`, 'len');
   m.checkRange(addr, len, 'addr', 'none');
   if (typeof op.thread !== 'string' || !op.thread) usage('a touch names its thread', 'thread');
+  m.helper('touch');
   const t = m.s.freeThread(await m.thread(op.thread));
   const write = op.access === 'write';
   if (t.child && !t.child.pid) {
@@ -61,7 +62,7 @@ export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outco
   if (t.child) {
     if (!t.child.touch(addr, len, write, value)) usage(`process '${t.process}' is gone`, 'thread');
   } else {
-    t.os!.post('TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]);
+    m.post(t, 'TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]);
   }
   return o;
 }
@@ -93,8 +94,8 @@ export async function signal(m: Machine, op: OperationOf<'signal'>): Promise<Out
   if (op.signal !== 'SIGUSR1') usage(`only SIGUSR1 can be sent, not '${String(op.signal)}'`, 'signal');
   const t = m.s.thread(op.thread);
   if (t.state === 'exited') usage(`thread '${t.name}' has exited`, 'thread');
+  m.helper('signal');
   if (t.child) {
-    m.helper('signal');
     return fromRet(`kill(${t.child.pid}, SIGUSR1)`, os.kill(t.child.pid, SIGUSR1));
   }
   const w = (await m.thread(t.name)).os!;
@@ -114,6 +115,7 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
   if (t.process !== MAIN_PROCESS)
     usage(`thread '${t.name}' belongs to process '${t.process}', which cannot fork`, 'thread');
   m.s.freeThread(t);
+  reserveForChild(m);
   const pipes = ChildPipes.open();
   if (typeof pipes === 'number') return fromRet('pipe2()', pipes);
   const child = new ChildProc(pipes, helper.childProgressAddr);
@@ -155,9 +157,23 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
   t.doing = t.job.doing;
   t.value = t.address = t.sigbusCode = undefined;
   o.by = t;
-  t.os!.post('FORK', [BigInt(pipes.childCmd), BigInt(pipes.childRes)]);
+  m.post(t, 'FORK', [BigInt(pipes.childCmd), BigInt(pipes.childRes)]);
   m.structural();
   return o;
+}
+
+/**
+ * A child's private hugetlb mappings have no reservation (the parent keeps its own): each huge
+ * page the child faults in or gets by UFFDIO_COPY comes from the free pool. Reserve that much more.
+ */
+function reserveForChild(m: Machine): void {
+  let pages = 0;
+  for (const a of m.s.areas.values()) {
+    if (a.process === MAIN_PROCESS && a.kind === 'hugetlb' && !a.shared)
+      pages += Number(a.len / BigInt(a.pageSize));
+  }
+  const why = pages ? m.huge.ensure(pages) : undefined;
+  if (why) m.s.note(`the child's private huge pages may fail to allocate: ${why}`);
 }
 
 /** The child's vmas keep their registration with a new uffd for each parent uffd with EVENT_FORK. */

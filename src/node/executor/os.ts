@@ -41,6 +41,8 @@ const C = {
   waitpid: bind('int waitpid(int, uintptr_t, int)'),
   getpid: bind('int getpid(void)'),
   memset: bind('uintptr_t memset(uintptr_t, int, size_t)'),
+  eventfd: bind('int eventfd(unsigned int, int)'),
+  gettid: bind('int gettid(void)'),
 };
 
 /** SYS_userfaultfd: the one syscall libc has no wrapper for. */
@@ -91,6 +93,16 @@ export const os = {
     const r = ret(C.poll(ptr(pfd), 1, 0));
     return r < 0 ? r : pfd.readInt16LE(6);
   },
+  /** Waits up to `ms` for any of the fds to be readable (or in error); returns how many are, or -errno. */
+  pollAny(fds: readonly number[], ms: number): number {
+    const pfd = Buffer.alloc(8 * fds.length);
+    fds.forEach((fd, i) => {
+      pfd.writeInt32LE(fd, i * 8);
+      pfd.writeInt16LE(POLLIN, i * 8 + 4);
+    });
+    return ret(C.poll(ptr(pfd), fds.length, ms));
+  },
+  eventfd: (flags: number): number => ret(C.eventfd(0, flags)),
   mmap: (addr: bigint, len: bigint, prot: number, flags: number, fd: number, off: bigint): bigint =>
     retAddr(C.mmap(addr, len, prot, flags, fd, off)),
   munmap: (addr: bigint, len: bigint): number => ret(C.munmap(addr, len)),
@@ -115,6 +127,7 @@ export const os = {
     return r < 0 ? r : [r, status[0]!];
   },
   getpid: (): number => Number(C.getpid()),
+  gettid: (): number => Number(C.gettid()),
   /** Fills memory of the executor's own (never registered) buffers. */
   memset: (addr: bigint, byte: number, len: bigint): void => void C.memset(addr, byte, len),
 };

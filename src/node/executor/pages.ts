@@ -66,7 +66,7 @@ export class ProcessPages {
   states(start: bigint, n: number): Uint8Array {
     const out = new Uint8Array(n);
     if (!n || !this.fds()) return out;
-    const swapped: number[] = [];
+    const swapped: [number, number][] = [];
     if (!this.noScan && this.scan(start, n, out, swapped)) {
       if (swapped.length) this.markers(start, swapped, out);
       return out;
@@ -76,7 +76,7 @@ export class ProcessPages {
     return out;
   }
 
-  private scan(start: bigint, n: number, out: Uint8Array, swapped: number[]): boolean {
+  private scan(start: bigint, n: number, out: Uint8Array, swapped: [number, number][]): boolean {
     const end = start + BigInt(n * PAGE_SIZE);
     let at = start;
     while (at < end) {
@@ -103,7 +103,7 @@ export class ProcessPages {
         const from = Number((rs - start) / BigInt(PAGE_SIZE));
         const to = Number((re - start) / BigInt(PAGE_SIZE));
         if (bits) out.fill(bits, from, to);
-        if (cat & PAGE_IS_SWAPPED) for (let p = from; p < to; p++) swapped.push(p);
+        if (cat & PAGE_IS_SWAPPED) for (let p = from; p < to; p++) swapped.push([p, cat]);
       }
       const walkEnd = a.readBigUInt64LE(32);
       if (walkEnd <= at) break;
@@ -112,13 +112,18 @@ export class ProcessPages {
     return true;
   }
 
-  /** Which swap-type entries are PTE markers, and of what. */
-  private markers(start: bigint, pages: readonly number[], out: Uint8Array): void {
+  /**
+   * Which swap-type entries are PTE markers, and of what: the pagemap entry says (swap type and
+   * marker bits). hugetlb entries show no marker there; PAGEMAP_SCAN still calls them swapped, and
+   * "written" (no uffd-wp bit) means a UFFDIO_POISON marker.
+   */
+  private markers(start: bigint, pages: readonly [number, number][], out: Uint8Array): void {
     const e = Buffer.alloc(8);
-    for (const p of pages) {
+    for (const [p, cat] of pages) {
       const off = ((start + BigInt(p * PAGE_SIZE)) / BigInt(PAGE_SIZE)) * 8n;
-      if (os.pread(this.pagemap!, e, 8, off) !== 8) continue;
-      out[p] = entryBits(e.readBigUInt64LE(0));
+      const entry = os.pread(this.pagemap!, e, 8, off) === 8 ? e.readBigUInt64LE(0) : 0n;
+      if (entry & PM_SWAP) out[p] = entryBits(entry);
+      else out[p] = cat & PAGE_IS_WRITTEN ? PAGE.POISONED : PAGE.UFFD_WP;
     }
   }
 

@@ -118,9 +118,13 @@ export interface UffdInfo {
 }
 
 /** /proc/<pid>/fdinfo/<fd> of a userfaultfd, or undefined if that fd is not one. */
+const FDINFO_FIELD = /^(\w+):\s*(\S+)/gm;
+
 export function parseUffdInfo(text: string | undefined): UffdInfo | undefined {
   if (!text) return undefined;
-  const field = (name: string): string | undefined => new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(text)?.[1];
+  const fields = new Map<string, string>();
+  for (const m of text.matchAll(FDINFO_FIELD)) fields.set(m[1]!, m[2]!);
+  const field = (name: string): string | undefined => fields.get(name);
   const pending = field('pending');
   const total = field('total');
   const api = field('API');

@@ -72,6 +72,13 @@ describe('addresses outside the session', () => {
     expect(await k.register('uffd', Number(heap), 0, 'MISSING')).toMatchObject({ ret: -1, errno: 22 });
   });
 
+  it('passes addresses past the end of user space: the kernel refuses them before any use', async () => {
+    await k.register('uffd', 'a', '4p', 'MISSING');
+    const r = await k.ioctl('uffd', 'UFFDIO_COPY', { dst: 'a', src: '0x800000000000', len: '1p' });
+    expect(r).toMatchObject({ ret: -1, errno: 22 });
+    expect(r.struct?.after.copy).toBe(0n);
+  });
+
   it('refuses memory calls and touches outside, and a touch of a hole between areas', async () => {
     const heap = Number(nodeHeap());
     for (const op of [

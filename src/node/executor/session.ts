@@ -44,6 +44,8 @@ export interface UffdFd {
   readonly userModeOnly: boolean;
   /** Faults and events, oldest first. */
   queue: QueueEntry[];
+  /** ctx->features once UFFDIO_API has succeeded (they never change after). */
+  features?: bigint;
 }
 
 export interface DevFd {

@@ -16,36 +16,74 @@ import {
 import { PAGE } from '../../portable/model/snapshot';
 import { PAGE_SIZE } from './constants';
 import type { Machine } from './machine';
-import { TOUCH_DONE, TOUCH_SIGBUS } from './os';
-import { parseUffdInfo, readProc, WCHAN_EVENT, WCHAN_FAULT } from './proc';
+import { os, POLLIN, TOUCH_DONE, TOUCH_SIGBUS } from './os';
+import { uffdFeatures } from './events-plan';
+import { WCHAN_EVENT, WCHAN_FAULT } from './proc';
 import { cachedAt } from './residency';
-import type { QueueEntry, Thread, UffdFd } from './session';
+import type { QueueEntry, Thread } from './session';
 
 type Seen = 'finished' | 'blocked' | 'running';
 
+/** How long settling blocks in poll() before it waits on the event loop instead. */
+const BLOCKING_MS = 20;
+
+/** Which blocked threads the operation could have woken: only those are asked whether they slept again. */
+export type MayWake = (t: Thread) => boolean;
+
 /** Waits until every thread with a job has finished or blocked, up to the session's timeout. */
-export async function settle(m: Machine): Promise<void> {
-  const deadline = performance.now() + m.s.options.settleTimeoutMs;
-  const spinUntil = performance.now() + 5;
-  const nap = new Int32Array(new SharedArrayBuffer(4));
+export async function settle(m: Machine, mayWake: MayWake = () => true): Promise<void> {
+  const start = performance.now();
+  const deadline = start + m.s.options.settleTimeoutMs;
   for (;;) {
-    let pending = 0;
-    for (const t of m.s.threads.values()) if (t.job && look(m, t) === 'running') pending++;
-    if (!pending) return;
+    let running = 0;
+    for (const t of m.s.threads.values()) if (t.job && look(m, t, mayWake) === 'running') running++;
+    if (!running) return;
     const now = performance.now();
     if (now > deadline) break;
-    if (now < spinUntil) Atomics.wait(nap, 0, 0, 0.05);
-    else await new Promise((r) => setTimeout(r, 1));
+    if (now - start < BLOCKING_MS) {
+      const { fds, fresh } = wakers(m);
+      // A uffd that just got a message: its thread is about to sleep, look again in a moment.
+      if (fresh) Atomics.wait(nap, 0, 0, 0.02);
+      // Else up to 1 ms, and back as soon as a thread finishes or a uffd gets a message.
+      else os.pollAny(fds, 1);
+      drainDone(m);
+    } else {
+      await new Promise((r) => setTimeout(r, 1));
+    }
   }
   for (const t of m.s.threads.values()) {
-    if (!t.job || look(m, t) !== 'running') continue;
+    if (!t.job || look(m, t, mayWake) !== 'running') continue;
     dropEntries(m, t);
     t.state = 'running';
     m.s.note(`thread '${t.name}' neither finished nor blocked within ${m.s.options.settleTimeoutMs} ms`);
   }
 }
 
-function look(m: Machine, t: Thread): Seen {
+/**
+ * What to poll: the eventfd the threads write when they finish, the result pipes of busy children,
+ * and each uffd that has nothing to read (one readable already, or in error, would wake the poll at
+ * once). `fresh`: a uffd is readable with a message the executor has not seen queued yet.
+ */
+function wakers(m: Machine): { fds: number[]; fresh: boolean } {
+  const fds = m.doneFd >= 0 ? [m.doneFd] : [];
+  let fresh = false;
+  for (const u of m.s.uffds()) {
+    const ev = os.pollIn(u.fd);
+    if (ev === 0) fds.push(u.fd);
+    else if (ev === POLLIN && !u.queue.some((e) => !e.read)) fresh = true;
+  }
+  for (const p of m.s.processes.values()) if (p.child?.busy) fds.push(p.child.resultFd);
+  return { fds, fresh };
+}
+
+const nap = new Int32Array(new SharedArrayBuffer(4));
+function drainDone(m: Machine): void {
+  if (m.doneFd >= 0) os.read(m.doneFd, counter, 8);
+}
+
+const counter = Buffer.alloc(8);
+
+function look(m: Machine, t: Thread, mayWake: MayWake): Seen {
   const done = finished(t);
   if (done) {
     complete(m, t, done.ret, done.touch);
@@ -53,8 +91,9 @@ function look(m: Machine, t: Thread): Seen {
   }
   const w = (t.os ? t.os.wchan() : t.child?.wchan())?.trim();
   if (w !== WCHAN_FAULT && w !== WCHAN_EVENT) return 'running';
-  const switches = t.os ? t.os.switches() : t.child?.switches();
   const state = w === WCHAN_FAULT ? 'blocked-fault' : 'blocked-event';
+  if (t.state === state && !mayWake(t)) return 'blocked';
+  const switches = t.os ? t.os.switches() : t.child?.switches();
   if (t.state === state && t.switches === switches) return 'blocked';
   dropEntries(m, t);
   t.switches = switches;
@@ -109,16 +148,12 @@ export function dropEntries(m: Machine, t: Thread): void {
   }
 }
 
-function features(u: UffdFd): bigint {
-  return parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`))?.features ?? 0n;
-}
-
 function blockInFault(m: Machine, t: Thread): void {
   const at = t.os ? t.os.progress() : (t.child?.progress() ?? 0n);
   const u = m.s.ownerAt(t.process, at);
   const area = m.s.areaAt(at, t.process) ?? m.s.areaAt(at);
   const unit = BigInt(area?.pageSize ?? PAGE_SIZE);
-  const address = u && features(u) & UFFD_FEATURE_EXACT_ADDRESS ? at : (at / unit) * unit;
+  const address = u && uffdFeatures(u) & UFFD_FEATURE_EXACT_ADDRESS ? at : (at / unit) * unit;
   const flags = inferFlags(m, t, at);
   t.state = 'blocked-fault';
   t.address = address;

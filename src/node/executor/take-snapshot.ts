@@ -16,7 +16,6 @@ import {
 } from '../../portable/model/snapshot';
 import { O_CLOEXEC, O_NONBLOCK, UFFD_FEATURE_INITIALIZED, UFFD_USER_MODE_ONLY } from '../../portable/uapi';
 import { HUGE_PAGE, PAGE_SIZE } from './constants';
-import { ContentCache } from './content-cache';
 import type { Machine } from './machine';
 import { os } from './os';
 import { parseUffdInfo, readProc } from './proc';
@@ -72,21 +71,21 @@ function areaSnapshot(m: Machine, a: Area, process: ProcessName, budget: { left:
   const n = Number(a.len / BigInt(unit));
   const pages = new Uint8Array(n);
   const content = new Map<number, string>();
-  const vmas = m.vmas(process);
   const sub = unit / PAGE_SIZE;
   const raw = m.pages(process).states(a.start, n * sub);
   const cached = cachedPages(m, a, a.start, n);
+  const tags = m.content.area(process, a.name);
   const present: boolean[] = [];
-  for (let i = 0; i < n; i++) {
-    const at = a.start + BigInt(i * unit);
-    if (!vmas.covers(at, at + BigInt(unit))) continue;
-    let bits = PAGE.MAPPED | (raw[i * sub] ?? 0);
-    if (cached[i] || (bits & PAGE.PRESENT && (a.shared || a.kind === 'shmem'))) bits |= PAGE.CACHED;
-    if (a.kind === 'file') bits &= ~PAGE.CACHED;
-    pages[i] = bits;
-    present.push((bits & PAGE.PRESENT) !== 0);
-    const tag = pageContent(m, a, process, at, bits, budget);
-    if (tag !== undefined) content.set(i, tag);
+  for (const [from, to] of mappedPages(m, a, process)) {
+    for (let i = from; i < to; i++) {
+      let bits = PAGE.MAPPED | (raw[i * sub] ?? 0);
+      if (a.kind === 'file') bits &= ~PAGE.CACHED;
+      else if (cached[i] || (bits & PAGE.PRESENT && (a.shared || a.kind === 'shmem'))) bits |= PAGE.CACHED;
+      pages[i] = bits;
+      present[i] = (bits & PAGE.PRESENT) !== 0;
+      const tag = pageContent(m, a, process, i, bits, tags, budget);
+      if (tag !== undefined) content.set(i, tag);
+    }
   }
   sawHugePages(a, a.start, present);
   return {
@@ -103,36 +102,64 @@ function areaSnapshot(m: Machine, a: Area, process: ProcessName, budget: { left:
   };
 }
 
+/** The page index ranges of an area that vmas of the process cover. */
+function mappedPages(m: Machine, a: Area, process: ProcessName): [number, number][] {
+  const unit = BigInt(a.pageSize);
+  const end = a.start + a.len;
+  const out: [number, number][] = [];
+  for (const v of m.vmas(process).all()) {
+    if (v.end <= a.start || v.start >= end) continue;
+    const from = v.start > a.start ? (v.start - a.start + unit - 1n) / unit : 0n;
+    const to = ((v.end < end ? v.end : end) - a.start) / unit;
+    if (to > from) out.push([Number(from), Number(to)]);
+  }
+  return out;
+}
+
 function pageContent(
   m: Machine,
   a: Area,
   process: ProcessName,
-  at: bigint,
+  i: number,
   bits: number,
+  tags: Map<number, string>,
   budget: { left: number },
 ): string | undefined {
   if (bits & PAGE.ZERO) return fillTag(0);
   const present = (bits & PAGE.PRESENT) !== 0;
   if (!present && !(bits & PAGE.CACHED)) return undefined;
-  const key = present
-    ? ContentCache.key(process, at)
-    : `file:${a.file?.name ?? a.name}:${at - a.start + a.offset}`;
-  const known = m.content.get(key);
+  const at = a.start + BigInt(i * a.pageSize);
+  const offset = at - a.start + a.offset;
+  const cache = present ? tags : m.content.file(a.file?.name ?? `$${a.name}`);
+  const key = present ? i : offset;
+  const known = (cache as Map<number | bigint, string>).get(key);
   if (known !== undefined) return known;
   if ((budget.left -= a.pageSize) < 0) return undefined;
-  const bytes = present ? m.pages(process).read(at, a.pageSize) : readFile(a, at);
+  const bytes = present ? m.pages(process).read(at, a.pageSize) : readFile(m, a, at);
   if (!bytes) return undefined;
   const tag = contentTag(bytes);
-  m.content.set(key, tag);
+  (cache as Map<number | bigint, string>).set(key, tag);
   return tag;
 }
 
-/** A cache-only page's bytes, read from its file (never through a mapping: that would fault). */
-function readFile(a: Area, at: bigint): Uint8Array | undefined {
-  if (!a.file) return undefined;
+/**
+ * A cache-only page's bytes, read from its file, never through the mapping (that would fault).
+ * An anonymous shared area's file is reached through /proc/self/map_files (root only).
+ */
+function readFile(m: Machine, a: Area, at: bigint): Uint8Array | undefined {
   const buf = Buffer.alloc(a.pageSize);
-  return os.pread(a.file.fd, buf, a.pageSize, at - a.start + a.offset) === a.pageSize ? buf : undefined;
+  if (a.file)
+    return os.pread(a.file.fd, buf, a.pageSize, at - a.start + a.offset) === a.pageSize ? buf : undefined;
+  const v = a.kind === 'shmem' ? m.vmas('main').at(at) : undefined;
+  if (!v) return undefined;
+  const fd = os.open(`/proc/self/map_files/${v.start.toString(16)}-${v.end.toString(16)}`, O_RDONLY_CLOEXEC);
+  if (fd < 0) return undefined;
+  const n = os.pread(fd, buf, a.pageSize, v.offset + (at - v.start));
+  os.close(fd);
+  return n === a.pageSize ? buf : undefined;
 }
+
+const O_RDONLY_CLOEXEC = 0o2000000;
 
 function uffdSnapshot(m: Machine, u: UffdFd): UffdSnapshot {
   const info = parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`));

@@ -6,6 +6,8 @@
 export const SEQ = 0;
 export const STATE = 1;
 export const TID = 2;
+/** An eventfd the thread writes to when it finishes a command, so the executor can poll() for it. */
+export const NOTIFY = 3;
 
 /** BigInt64 slots (the first 16 bytes are the Int32 slots). */
 export const CMD = 2;

@@ -4,7 +4,7 @@
 // from outside (/proc/self/task/<tid>/wchan) and never waits for it on the event loop.
 
 import { workerData } from 'node:worker_threads';
-import { loadHelper, os, TOUCH_DONE } from './os';
+import { loadHelper, os, TOUCH_DONE, type Helper } from './os';
 import * as P from './thread-protocol';
 
 const sab = (workerData as { sab: SharedArrayBuffer }).sab;
@@ -12,12 +12,19 @@ const i32 = new Int32Array(sab);
 const i64 = new BigInt64Array(sab);
 const progress = new BigInt64Array(sab, P.PROGRESS * 8, 1);
 
+const one = new BigUint64Array([1n]);
+const oneBytes = new Uint8Array(one.buffer);
+
 function finish(state: number): void {
   Atomics.store(i32, P.STATE, state);
   Atomics.notify(i32, P.STATE);
+  const notify = Atomics.load(i32, P.NOTIFY);
+  if (notify > 0) os.write(notify, oneBytes, 8);
 }
 
-function run(helper: Exclude<ReturnType<typeof loadHelper>, { ok: false }>['helper']): void {
+const ENOSYS = 38;
+
+function run(helper: Helper | undefined): void {
   const a = (i: number): bigint => i64[P.ARG + i]!;
   let seen = Atomics.load(i32, P.SEQ);
   for (;;) {
@@ -27,6 +34,10 @@ function run(helper: Exclude<ReturnType<typeof loadHelper>, { ok: false }>['help
     let r: bigint | number = 0;
     switch (cmd) {
       case P.Cmd.TOUCH: {
+        if (!helper) {
+          r = -ENOSYS;
+          break;
+        }
         const out = helper.touch(a(0), a(1), a(2) !== 0n, Number(a(3)), progress);
         i64[P.OUT_STATUS] = BigInt(out.status);
         i64[P.OUT_VALUE] = BigInt(out.value);
@@ -45,7 +56,7 @@ function run(helper: Exclude<ReturnType<typeof loadHelper>, { ok: false }>['help
         r = os.mremap(a(0), a(1), a(2), Number(a(3)), a(4));
         break;
       case P.Cmd.FORK:
-        r = helper.fork(Number(a(0)), Number(a(1)));
+        r = helper ? helper.fork(Number(a(0)), Number(a(1))) : -ENOSYS;
         break;
       case P.Cmd.QUIT:
         finish(P.ThreadState.GONE);
@@ -56,11 +67,9 @@ function run(helper: Exclude<ReturnType<typeof loadHelper>, { ok: false }>['help
   }
 }
 
+// Without the helper the thread still does the memory calls; touches and fork need the helper.
 const loaded = loadHelper();
-if (loaded.ok) {
-  Atomics.store(i32, P.TID, loaded.helper.adoptThread());
-  finish(P.ThreadState.IDLE);
-  run(loaded.helper);
-} else {
-  finish(P.ThreadState.GONE);
-}
+const helper = loaded.ok ? loaded.helper : undefined;
+Atomics.store(i32, P.TID, helper ? helper.adoptThread() : os.gettid());
+finish(P.ThreadState.IDLE);
+run(helper);

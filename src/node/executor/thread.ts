@@ -79,7 +79,7 @@ export class OsThread {
     }
     if (Atomics.load(i32, P.STATE) !== P.ThreadState.IDLE) {
       await worker.terminate();
-      throw new Error('an executor thread did not start (the C helper could not be loaded in it)');
+      throw new Error('an executor thread did not start');
     }
     return new OsThread(worker, sab);
   }
@@ -92,8 +92,10 @@ export class OsThread {
     return this.state === P.ThreadState.BUSY;
   }
 
-  post(cmd: P.CmdName, args: readonly bigint[]): void {
+  /** Starts a command; when it finishes the thread writes to `notify` (an eventfd) if given. */
+  post(cmd: P.CmdName, args: readonly bigint[], notify = -1): void {
     if (this.busy) throw new Error(`thread ${this.tid} is busy`);
+    Atomics.store(this.i32, P.NOTIFY, notify);
     this.i64[P.CMD] = P.Cmd[cmd];
     args.forEach((a, i) => (this.i64[P.ARG + i] = a));
     Atomics.store(this.i32, P.STATE, P.ThreadState.BUSY);

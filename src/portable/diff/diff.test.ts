@@ -172,6 +172,16 @@ describe('normalise and compare', () => {
     ]);
   });
 
+  it('names the address mmap returns, which differs between engines', () => {
+    const op: Operation = { op: 'mmap', as: 'a', kind: 'anon', len: '1p' };
+    const mk = (base: bigint) =>
+      normal(
+        result(op, { ret: Number(base), addr: base, snapshot: snapshot({ areas: [area('a', base, [1])] }) }),
+      );
+    expect(mk(SIM).fields.get('ret')).toBe('a');
+    expect(compareNormal(mk(SIM), mk(KERNEL))).toEqual([]);
+  });
+
   it('reports a run of pages with the same difference once', () => {
     const mk = (base: bigint, pages: number[]) =>
       normal(
@@ -184,7 +194,7 @@ describe('normalise and compare', () => {
     const Z = PAGE.MAPPED | PAGE.PRESENT | PAGE.ZERO;
     const d = compareNormal(mk(SIM, [M, M, M, M, M, M, M, M]), mk(KERNEL, [M, Z, Z, Z, M, PRESENT, M, M]));
     expect(d.map((x) => `${x.path}: ${x.sim} / ${x.kernel}`)).toEqual([
-      'snapshot.areas.main:a.pages[a+1p..a+3p]: MAPPED / MAPPED|PRESENT|ZERO',
+      'snapshot.areas.main:a.pages[a+1p..a+4p]: MAPPED / MAPPED|PRESENT|ZERO',
       'snapshot.areas.main:a.pages[a+5p]: MAPPED / MAPPED|PRESENT',
     ]);
   });
@@ -197,9 +207,9 @@ describe('model limits', () => {
     reason: 'because',
     paths: ['snapshot.areas.*.pages[*]'],
     ops: ['touch'],
-    only: {
+    rule: {
       text: 'only the ZERO bit differs',
-      test: (s, k) => s.replace('|ZERO', '') === k.replace('|ZERO', ''),
+      test: (d) => d.sim.replace('|ZERO', '') === d.kernel.replace('|ZERO', ''),
     },
   };
   it('matches paths by glob', () => {
@@ -216,11 +226,69 @@ describe('model limits', () => {
       sim: 'MAPPED|PRESENT|ZERO',
       kernel: 'MAPPED|PRESENT',
     };
-    expect(excusedBy(d, 'touch', [limit])?.id).toBe('zero-page');
-    expect(excusedBy(d, 'ioctl', [limit])).toBeUndefined();
-    expect(excusedBy({ ...d, kernel: 'MAPPED' }, 'touch', [limit])).toBeUndefined();
-    expect(excusedBy({ ...d, path: 'snapshot.threads.T1.state' }, 'touch', [limit])).toBeUndefined();
+    const r = result({ op: 'touch', thread: 'T1', addr: 'a', access: 'read' });
+    const at = (op: 'touch' | 'ioctl') => ({ op, sim: r, kernel: r });
+    expect(excusedBy(d, at('touch'), [limit])?.id).toBe('zero-page');
+    expect(excusedBy(d, at('ioctl'), [limit])).toBeUndefined();
+    expect(excusedBy({ ...d, kernel: 'MAPPED' }, at('touch'), [limit])).toBeUndefined();
+    expect(excusedBy({ ...d, path: 'snapshot.threads.T1.state' }, at('touch'), [limit])).toBeUndefined();
   });
+  it('excuses a refused COPY source only in the step the executor refused', () => {
+    const op: Operation = {
+      op: 'ioctl',
+      fd: 'uffd',
+      request: 'UFFDIO_COPY',
+      arg: { dst: 'a', src: '0x800000000000', len: '1p' },
+    };
+    const sim = result(op, { ret: -1, errno: 22 });
+    const refused = result(op, {
+      ret: -1,
+      usageError: { message: 'outside this session', field: 'arg.src' },
+    });
+    const [step] = diffRuns([sim], [refused]);
+    expect(step!.differences).toEqual([]);
+    expect(step!.excused.map((e) => [e.difference.path, e.limit.id])).toEqual([
+      ['errno', 'executor-copy-source-outside-session'],
+      ['usageError', 'executor-copy-source-outside-session'],
+    ]);
+    const otherField = result(op, {
+      ret: -1,
+      usageError: { message: 'outside this session', field: 'arg.dst' },
+    });
+    expect(diffRuns([sim], [otherField])[0]!.differences.map((d) => d.path)).toEqual(['errno', 'usageError']);
+  });
+
+  it('excuses hugetlb page-cache pages only in shared hugetlb areas, and only the CACHED bit', () => {
+    const copy: Operation = {
+      op: 'ioctl',
+      fd: 'uffd',
+      request: 'UFFDIO_COPY',
+      arg: { dst: 'h', src: { fill: 1 }, len: '1h' },
+    };
+    const mk = (base: bigint, bits: number, content: Map<number, string>, shared = true) =>
+      result(copy, {
+        snapshot: snapshot({
+          areas: [
+            area('h', base, [bits, PAGE.MAPPED], { kind: 'hugetlb', shared, pageSize: 2 << 20, content }),
+          ],
+        }),
+      });
+    const cached = PAGE.MAPPED | PAGE.CACHED;
+    const [ok] = diffRuns([mk(SIM, cached, new Map([[0, '01']]))], [mk(KERNEL, PAGE.MAPPED, new Map())]);
+    expect(ok!.differences).toEqual([]);
+    expect(ok!.excused.map((e) => e.difference.path)).toEqual([
+      'snapshot.areas.main:h.pages[h]',
+      'snapshot.areas.main:h.content[h]',
+    ]);
+    const [priv] = diffRuns([mk(SIM, cached, new Map(), false)], [mk(KERNEL, PAGE.MAPPED, new Map(), false)]);
+    expect(priv!.differences.map((d) => d.path)).toEqual(['snapshot.areas.main:h.pages[h]']);
+    const [present] = diffRuns(
+      [mk(SIM, cached | PAGE.PRESENT, new Map())],
+      [mk(KERNEL, PAGE.MAPPED, new Map())],
+    );
+    expect(present!.differences.map((d) => d.path)).toEqual(['snapshot.areas.main:h.pages[h]']);
+  });
+
   it('separates excused differences from the rest in a run diff', () => {
     const touch: Operation = { op: 'touch', thread: 'T1', addr: 'a', access: 'read' };
     const mk = (base: bigint, bits: number, state: 'done' | 'running') =>

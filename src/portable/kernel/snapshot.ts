@@ -18,7 +18,20 @@ import { linearPageIndex, vmaUffdModes, vmasInRange } from './mm/vma';
 import type { Area } from './sys/areas';
 import type { Session } from './sys/session';
 
+/** The last snapshot of each area, reused while nothing it shows has changed (snapshots are immutable). */
+const cache = new WeakMap<Area, { version: string; snap: AreaSnapshot }>();
+
 function areaSnapshot(s: Session, a: Area): AreaSnapshot {
+  const mm = s.k.processes.get(a.process)!.mm;
+  const version = s.k.memoryVersion(mm);
+  const hit = cache.get(a);
+  if (hit?.version === version) return hit.snap;
+  const snap = buildAreaSnapshot(s, a);
+  cache.set(a, { version, snap });
+  return snap;
+}
+
+function buildAreaSnapshot(s: Session, a: Area): AreaSnapshot {
   const k = s.k;
   const mm = k.processes.get(a.process)!.mm;
   const n = a.len / a.pageSize;
@@ -122,20 +135,25 @@ function registrations(s: Session): RegistrationSnapshot[] {
 }
 
 function threads(s: Session): ThreadSnapshot[] {
-  return [...s.k.tasks.values()].map((t) => {
-    const sleep = t.sleep;
-    return {
+  const out: ThreadSnapshot[] = [];
+  for (const t of s.k.tasks.values()) {
+    const th: { -readonly [K in keyof ThreadSnapshot]: ThreadSnapshot[K] } = {
       name: t.name,
       process: t.process.name,
       tid: t.tid,
       state: t.state,
-      ...(t.address !== undefined ? { address: BigInt(t.address) } : {}),
-      ...(sleep ? { uffd: ctxName(s, sleep.ctx), since: t.since } : {}),
-      ...(t.doing !== undefined ? { doing: t.doing } : {}),
-      ...(t.value !== undefined ? { value: t.value } : {}),
-      ...(t.sigbusCode !== undefined ? { sigbusCode: t.sigbusCode } : {}),
     };
-  });
+    if (t.address !== undefined) th.address = BigInt(t.address);
+    if (t.sleep) {
+      th.uffd = ctxName(s, t.sleep.ctx);
+      th.since = t.since;
+    }
+    if (t.doing !== undefined) th.doing = t.doing;
+    if (t.value !== undefined) th.value = t.value;
+    if (t.sigbusCode !== undefined) th.sigbusCode = t.sigbusCode;
+    out.push(th);
+  }
+  return out;
 }
 
 export function takeSnapshot(s: Session): Snapshot {

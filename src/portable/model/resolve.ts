@@ -66,6 +66,8 @@ function describe(e: unknown): string {
 
 /** One expression: an address, a length, a number. */
 export function resolveExpr(expr: Expr, env: ResolveEnv, field: string, table?: readonly FlagInfo[]): bigint {
+  // A plain whole number needs no context (a fast path: the simulator resolves millions a second).
+  if (typeof expr === 'number' && Number.isSafeInteger(expr)) return BigInt(expr);
   if (typeof expr !== 'string' && typeof expr !== 'number') {
     throw new ResolveError(field, `expected a number or an expression, got ${shape(expr)}`);
   }
@@ -84,6 +86,7 @@ export function resolveMask(
   table?: readonly FlagInfo[],
 ): bigint {
   if (mask === undefined) return 0n;
+  if (typeof mask === 'number' && Number.isSafeInteger(mask)) return BigInt(mask);
   if (Array.isArray(mask)) {
     return mask.reduce<bigint>((m, v, i) => m | resolveExpr(v, env, `${field}[${i}]`, table), 0n);
   }
@@ -161,7 +164,7 @@ export function resolveStruct(
   }
   const values: StructValues = {};
   let fill: number | undefined;
-  const fields = new Map(layout.fields.map((f) => [f.name, f]));
+  const fields = fieldsOf(layout);
   const visit = (obj: StructArg, prefix: string): void => {
     for (const [key, v] of Object.entries(obj)) {
       const path = prefix + key;
@@ -189,6 +192,14 @@ export function resolveStruct(
   };
   visit(arg as StructArg, '');
   return fill === undefined ? { values } : { values, fill };
+}
+
+const FIELD_MAPS = new WeakMap<StructLayout, ReadonlyMap<string, FieldLayout>>();
+
+function fieldsOf(layout: StructLayout): ReadonlyMap<string, FieldLayout> {
+  let m = FIELD_MAPS.get(layout);
+  if (!m) FIELD_MAPS.set(layout, (m = new Map(layout.fields.map((f) => [f.name, f]))));
+  return m;
 }
 
 function isFill(v: unknown): v is { fill: unknown } {

@@ -2,6 +2,7 @@
 // resolved with the expression language against the run's areas, compared as the field's C type.
 
 import type { Placement } from '../diff/address';
+import { runs } from '../diff/runs';
 import { evalMask, ExprError, type Expr, type ExprContext } from '../model/expr';
 import type { Result } from '../model/result';
 import { pageStateName, type AreaSnapshot, type Snapshot } from '../model/snapshot';
@@ -12,7 +13,7 @@ import { FIELD_SIZE, STRUCTS, type FieldLayout, type FieldValue } from '../uapi/
 import { constantValue } from './constants';
 import type { Expectation, RegistrationExpectation } from './format';
 import { parsePageKey } from './page-key';
-import { formatField, type ValueNames } from './values';
+import { formatField, namesFrom, type ValueNames } from './values';
 
 export interface FieldMismatch {
   /** e.g. `struct.copy`, `msgs[0].arg.pagefault.address`, `pages[a+1p]`. */
@@ -33,7 +34,7 @@ export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch
   const out: FieldMismatch[] = [];
   const r = c.result;
   const snap = r.snapshot;
-  const names = valueNames(c);
+  const names = namesFrom(snap, c.placements, r.op);
   const miss = (field: string, expected: unknown, actual: unknown) =>
     out.push({ field, expected: String(expected), actual: String(actual) });
   const value = (expr: Expr | readonly Expr[], role?: FieldLayout['role']) => evalIn(snap, c, expr, role);
@@ -68,14 +69,13 @@ export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch
     if (!r.struct) miss('struct', 'a struct', 'none');
     else {
       const layout = STRUCTS[r.struct.name];
-      const modes = IOCTL_BY_NAME.get(ioctlName(r) ?? '')?.modes;
       for (const [name, want] of Object.entries(e.struct)) {
         const f = layout.fields.find((l) => l.name === name);
         const got = r.struct.after[name];
         if (!f || got === undefined) miss(`struct.${name}`, 'a field', 'none');
         else
           guard(`struct.${name}`, () =>
-            compareField(`struct.${name}`, f, value(want, f.role), got, { ...names, modes }, miss),
+            compareField(`struct.${name}`, f, value(want, f.role), got, names, miss),
           );
       }
     }
@@ -133,18 +133,6 @@ export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch
     }
   }
   return out;
-}
-
-const ioctlName = (r: Result): string | undefined =>
-  r.op.op === 'ioctl' && typeof r.op.request === 'string' ? r.op.request : undefined;
-
-export function valueNames(c: CheckContext): ValueNames {
-  const snap = c.result.snapshot;
-  return {
-    placements: c.placements,
-    threadName: (tid) => snap.threads.find((t) => t.tid === tid)?.name,
-    fdName: (fd) => snap.uffds.find((u) => u.fd === fd)?.name ?? snap.fds.find((f) => f.fd === fd)?.name,
-  };
 }
 
 function exprContext(snap: Snapshot, c: CheckContext, role?: FieldLayout['role']): ExprContext {
@@ -252,38 +240,34 @@ function checkPages(
   const from = value(k.from);
   const to = k.to === undefined ? undefined : value(k.to);
   const prefix = k.process === 'main' ? '' : `${k.process}:`;
-  // Consecutive pages with the same mismatch are reported once, as a range.
-  let run: { first: bigint; last: bigint; expected: string; actual: string; field: string } | undefined;
-  const flush = () => {
-    if (!run) return;
-    const where =
-      run.first === run.last
-        ? fmtAddr(run.first, names)
-        : `${fmtAddr(run.first, names)}..${fmtAddr(run.last, names)}`;
-    miss(`pages[${prefix}${where}]${run.field}`, run.expected, run.actual);
-    run = undefined;
-  };
+  const seen: { addr: bigint; end: bigint; state: string; content: string }[] = [];
   let addr = from;
   do {
     const area = areaAt(snap, k.process, addr);
     const unit = BigInt(area?.pageSize ?? snap.pageSize);
     const index = area ? Number((addr - area.start) / unit) : -1;
-    const bits = area ? (area.pages[index] ?? 0) : 0;
-    const checks: [string, string | undefined, string][] = [
-      ['', want.state, pageStateName(bits)],
-      ['.content', want.content, (area && area.content.get(index)) ?? 'none'],
-    ];
-    for (const [field, expected, actual] of checks) {
-      if (expected === undefined || expected === actual) continue;
-      if (run && run.field === field && run.expected === expected && run.actual === actual) run.last = addr;
-      else {
-        flush();
-        run = { first: addr, last: addr, expected, actual, field };
-      }
-    }
-    addr = area ? area.start + BigInt(index + 1) * unit : addr + unit;
+    const end = area ? area.start + BigInt(index + 1) * unit : addr + unit;
+    seen.push({
+      addr,
+      end,
+      state: pageStateName(area ? (area.pages[index] ?? 0) : 0),
+      content: (area && area.content.get(index)) ?? 'none',
+    });
+    addr = end;
   } while (to !== undefined && addr < to);
-  flush();
+  // Consecutive pages with the same mismatch are reported once, as a range [first, end).
+  for (const [field, expected] of [
+    ['', want.state],
+    ['.content', want.content],
+  ] as const) {
+    if (expected === undefined) continue;
+    const actual = (i: number) => (field === '' ? seen[i]!.state : seen[i]!.content);
+    for (const r of runs(seen.length, (i) => (actual(i) === expected ? undefined : actual(i)))) {
+      const first = fmtAddr(seen[r.from]!.addr, names);
+      const where = r.from === r.to ? first : `${first}..${fmtAddr(seen[r.to]!.end, names)}`;
+      miss(`pages[${prefix}${where}]${field}`, expected, r.key);
+    }
+  }
 }
 
 function checkRegistrations(

@@ -10,20 +10,29 @@ import {
   type StructLayout,
   type StructValues,
 } from '../../uapi/structs';
+import { wrap } from '../../model/resolve';
 
 export class UserStruct {
   readonly layout: StructLayout;
   /** null: argp is not a valid user address. */
   readonly bytes: Uint8Array | null;
+  /** Every field as the caller passed it in (the decoded `bytes` before the call). */
+  readonly values: Readonly<StructValues> | null;
+  /** The kernel wrote to it. */
+  dirty = false;
+  /** What put_user() wrote, when that is all the kernel wrote (so `after` needs no decoding). */
+  private puts: StructValues | null = {};
 
   constructor(layout: StructLayout, values: Readonly<StructValues> | null) {
     this.layout = layout;
+    this.values = values;
     this.bytes = values ? encodeStruct(layout, values) : null;
   }
 
-  /** copy_from_user() of the leading `read` bytes; null on a fault. */
+  /** copy_from_user() of the leading `read` bytes (the handlers use only those fields); null on a fault. */
   copyFromUser(): StructValues | null {
     if (!this.bytes) return null;
+    if (!this.dirty && this.values) return { ...this.values };
     const part = new Uint8Array(this.layout.size);
     part.set(this.bytes.subarray(0, this.layout.read));
     return decodeStruct(this.layout, part);
@@ -35,13 +44,24 @@ export class UserStruct {
     const f = this.layout.fields.find((x) => x.name === field);
     if (!f) throw new Error(`${this.layout.name} has no field ${field}`);
     writeField(new DataView(this.bytes.buffer), f, value);
+    this.dirty = true;
+    if (this.puts) this.puts[field] = wrap(f, BigInt(value));
     return true;
+  }
+
+  /** The fields as the kernel left them. */
+  after(): StructValues | null {
+    if (!this.bytes || !this.values) return null;
+    if (this.puts) return { ...this.values, ...this.puts };
+    return decodeStruct(this.layout, this.bytes);
   }
 
   /** copy_to_user() of the whole struct; false on a fault. */
   copyToUser(values: Readonly<StructValues>): boolean {
     if (!this.bytes) return false;
     this.bytes.set(encodeStruct(this.layout, values));
+    this.dirty = true;
+    this.puts = null;
     return true;
   }
 }

@@ -6,7 +6,7 @@ import type { MaskExpr, OperationOf, StructArg } from '../../model/operation';
 import { resolveExpr, resolveRequest, resolveStruct, resolveUffdFlags } from '../../model/resolve';
 import type { StructInOut } from '../../model/result';
 import type { IoctlInfo } from '../../uapi/names';
-import { decodeStruct, STRUCTS, type StructValues } from '../../uapi/structs';
+import { STRUCTS, type StructValues } from '../../uapi/structs';
 import { USERFAULTFD_IOC_NEW } from '../../uapi/userfaultfd';
 import { E } from '../kernel';
 import { UserStruct } from '../fs/user-struct';
@@ -23,7 +23,7 @@ function structText(values: StructValues): string {
   return `{${parts.join(', ')}}`;
 }
 
-/** The caller's struct as user memory, or a pointer that is not user memory. */
+/** The caller's struct as user memory (with every field, as passed in), or a pointer that is not user memory. */
 function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefined): UserStruct {
   const layout = STRUCTS[info.struct];
   if (arg !== undefined && !isStructArg(arg)) {
@@ -38,7 +38,9 @@ function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefi
     return new UserStruct(layout, null);
   }
   const r = resolveStruct(layout, arg, s.env, info);
-  const values = decodeStruct(layout, new UserStruct(layout, r.values).bytes!);
+  const values: StructValues = {};
+  for (const f of layout.fields)
+    values[f.name] = r.values[f.name] ?? (f.type === 'u64' || f.type === 's64' ? 0n : 0);
   if (r.fill !== undefined) values.src = BigInt(fillSource(s, r.fill, values.len!));
   return new UserStruct(layout, values);
 }
@@ -69,15 +71,16 @@ export function doIoctl(s: Session, op: OperationOf<'ioctl'>): Outcome {
     return syscallOutcome(-E.EINVAL, `ioctl(${e.fd}, ${name}, ...)`);
   }
   const user = userArg(s, req.info, op.arg);
+  const before = user.values;
   const beforeBytes = user.bytes?.slice();
-  const call = `ioctl(${e.fd}, ${name}, ${beforeBytes ? structText(decodeStruct(user.layout, beforeBytes)) : String(op.arg)})`;
+  const call = `ioctl(${e.fd}, ${name}, ${before ? structText(before) : String(op.arg)})`;
   const ret = userfaultfdIoctl(s.k, file, req.info.request, user);
-  if (!beforeBytes || !user.bytes) return syscallOutcome(ret, call);
+  if (!before || !beforeBytes || !user.bytes) return syscallOutcome(ret, call);
   const struct: StructInOut = {
     name: user.layout.name,
-    before: decodeStruct(user.layout, beforeBytes),
+    before,
     beforeBytes,
-    after: decodeStruct(user.layout, user.bytes),
+    after: user.after()!,
     afterBytes: user.bytes.slice(),
   };
   return { ...syscallOutcome(ret, call), struct };

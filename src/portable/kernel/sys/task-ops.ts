@@ -41,8 +41,9 @@ export function doTouch(s: Session, op: OperationOf<'touch'>): Outcome {
   const task = s.task(op.thread);
   const k = s.k;
   const body = userAccess(k, task.process.mm, addr, len, write, value);
-  const doing = `${op.access} ${hex(addr)}${len > 1 ? ` +${len}` : ''}`;
-  const call = write ? `memset(${hex(addr)}, ${value}, ${len})` : `read ${len} at ${hex(addr)}`;
+  const where = hex(addr);
+  const doing = `${op.access} ${where}${len > 1 ? ` +${len}` : ''}`;
+  const call = write ? `memset(${where}, ${value}, ${len})` : `read ${len} at ${where}`;
   const out = runOnTask(s, task, doing, body, call);
   return out.blocked ? out : { call, ret: 0 };
 }
@@ -65,7 +66,7 @@ export function doSignal(s: Session, op: OperationOf<'signal'>): Outcome {
 export function doFork(s: Session, op: OperationOf<'fork'>): Outcome {
   const name = op.child;
   if (typeof name !== 'string' || !name) throw new UsageFailure('the child needs a name', 'child');
-  if (s.k.processes.has(name) || s.k.tasks.has(name)) {
+  if (s.k.processes.has(name) || s.k.tasks.has(name) || name === (op.thread ?? MAIN_THREAD)) {
     throw new UsageFailure(`'${name}' is taken: a process or thread has that name`, 'child');
   }
   const task = s.task(op.thread ?? MAIN_THREAD);
