@@ -62,7 +62,7 @@ const agentBench: BenchModule = {
       maxSessions: 2,
       hardMaxPayload: DEFAULT_HARD_MAX_PAYLOAD,
       maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES,
-      createBackend: createKernelSession,
+      createBackend: () => createKernelSession(),
       doctor: () => Promise.reject(new Error('not in the benchmark')),
       log: () => {},
     });

@@ -70,7 +70,9 @@ export function whyNot(s: Scenario, f: KernelFacts): string[] {
   const full = usable(f, 'syscall');
   const plain = s.steps.some((step) => step.op === 'userfaultfd' && !mentionsUserModeOnly(step.flags));
   if (plain && full && !full.usable)
-    why.push(`creates a userfaultfd without UFFD_USER_MODE_ONLY: ${full.detail}`);
+    why.push(
+      'creates a userfaultfd without UFFD_USER_MODE_ONLY, which needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1',
+    );
   const hugePages =
     req.hugePages ?? (s.steps.some((step) => step.op === 'mmap' && step.kind === 'hugetlb') ? 1 : 0);
   const huge = hugePages > 0 ? hugePagesNote(f, hugePages) : undefined;

@@ -7,9 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../portable/model/result';
 import type { AgentClient } from '../../portable/protocol/client';
 import type { AgentEvent } from '../../portable/protocol/protocol';
-import { KernelExecutor } from '../executor';
+import { createKernelSession, probeKernelFacts } from './kernel';
 import { buildDoctor } from './doctor';
-import { probeKernelFacts } from './kernel';
 import { copyPage, faultCycles, faultSetup } from './fault-loop';
 import { DEFAULT_LIMITS } from './server';
 import { connect, mappingsOver, startTestAgent, tasksBlockedInUserfault, type TestAgent } from './testing';
@@ -99,7 +98,7 @@ describe('a session on the real kernel', () => {
   });
 
   it("says which of the executor's caps a session hit", async () => {
-    const small = () => KernelExecutor.create({ maxThreads: 2, maxAreas: 2 });
+    const small = () => createKernelSession({ maxThreads: 2, maxAreas: 2, settleTimeoutMs: 15_000 });
     const client = await connect((agent = await startTestAgent({ createBackend: small })));
     const ok = await client.runBatch([
       { op: 'mmap', as: 'a', kind: 'anon', len: '1p' },
