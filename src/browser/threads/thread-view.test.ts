@@ -46,4 +46,12 @@ describe('a thread lane', () => {
       ),
     ).toBe('at a · BUS_ADRERR');
   });
+
+  it('writes the addresses an engine gives in words as area-relative ones', async () => {
+    const { relativise } = await import('./thread-view');
+    const s = snapshot({ areas: [a] });
+    expect(relativise(`mmap a = ${BASE}`, s)).toBe('mmap a = a');
+    expect(relativise(`read 0x${(BASE + P).toString(16)}`, s)).toBe('read a+1p');
+    expect(relativise('write 12 bytes', s)).toBe('write 12 bytes');
+  });
 });

@@ -36,7 +36,10 @@ export function blockedSteps(t: ThreadSnapshot, cursor: number): number | undefi
 
 /** Absolute addresses in an engine's text (`read 0x100000001000`) as area-relative ones. */
 export function relativise(text: string, snap: Snapshot): string {
-  return text.replace(/0x[0-9a-f]{8,}/g, (hex) => relativeAddress(BigInt(hex), snap.areas, snap.pageSize));
+  // Engines write addresses in hex, or as a syscall's decimal return value (mmap's).
+  return text.replace(/0x[0-9a-f]{8,}|\b\d{10,}\b/g, (n) =>
+    relativeAddress(BigInt(n), snap.areas, snap.pageSize),
+  );
 }
 
 /** The details after the state: where, in what, what it read. */
