@@ -76,3 +76,37 @@ test('a missing fault from mmap to UFFDIO_COPY, then EEXIST', async ({ pg }) => 
   await pg.shot('eexist');
   await expect(pg.position).toHaveText('step 8 / 8');
 });
+
+test('the auto monitor resolves faults as the selftests do, and the hover card tells a page', async ({
+  pg,
+  page,
+}) => {
+  await pg.open();
+  await pg.console.open();
+  const c = pg.console;
+  await c.type('a = mmap(4p, anon)');
+  await c.type('uffd = userfaultfd(O_CLOEXEC|O_NONBLOCK)');
+  await c.type('api');
+  await c.type('register a 4p missing');
+  await page.getByTestId('tab.monitor').click();
+  await pg.grid.hover('a', 2);
+  await expect(pg.grid.tooltip).toContainText('a+2p');
+  await expect(pg.grid.tooltip).toContainText('missing');
+  await expect(pg.grid.tooltip).toContainText('registered MISSING on uffd');
+
+  await page.getByTestId('monitor.auto').click();
+  await expect(page.getByTestId('monitor.auto')).toHaveAttribute('aria-pressed', 'true');
+  await pg.grid.select('a', 2);
+  await pg.threads.add('T1');
+  await pg.threads.write('T1');
+  // touch, then the monitor's read and UFFDIO_COPY: three steps, and T1 is through.
+  await expect(pg.position).toHaveText('step 7 / 7');
+  await expect(pg.threads.state('T1')).toHaveText('done');
+  await expect(pg.grid.inspector).toContainText('present');
+  await pg.shot('auto-monitor');
+  await pg.console.open();
+  await c.expectRow('read(uffd)   # auto monitor');
+  await c.expectRow(
+    'ioctl(uffd, UFFDIO_COPY, {dst: a+2p, src: {fill: 0x41}, len: 1p, mode: 0})   # auto monitor',
+  );
+});

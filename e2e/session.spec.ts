@@ -62,3 +62,10 @@ test('a shared link opens the same session elsewhere', async ({ pg, page, browse
   );
   await other.close();
 });
+
+test('a damaged link says so and opens a new session', async ({ pg, page }) => {
+  await page.goto('/#s=not-a-session');
+  await pg.ready();
+  await expect(page.getByTestId('app.notice')).toContainText('the link is damaged');
+  await expect(pg.position).toHaveText('step 0 / 0');
+});

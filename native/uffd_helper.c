@@ -10,7 +10,8 @@
  * 2. fork (uh_fork). Forking a multi-threaded Node process is only safe if the child never runs
  *    JavaScript again, nor anything that takes a lock another thread may have held at fork time
  *    (malloc, stdio). So the child stays in this file: it closes every fd but its two pipes, then
- *    loops reading fixed-size commands (touch, exit), doing them with async-signal-safe calls only,
+ *    loops reading fixed-size commands (touch, madvise, munmap, mremap, mmap, exit), doing them with
+ *    raw system calls and async-signal-safe calls only,
  *    writing fixed-size results, and leaves with _exit. fork is the raw syscall, not glibc's
  *    fork(), so no pthread_atfork handler of any library runs in the child. It is called from a
  *    worker thread: with UFFD_FEATURE_EVENT_FORK the parent's fork blocks until the monitor reads
@@ -36,20 +37,25 @@
 
 #define UH_VERSION 1
 
-/* uh_touch's result slots (int64_t out[4]). */
+/* uh_touch's result slots (int64_t out[4]); a forked child replies with the same four. */
 enum { UH_OUT_STATUS, UH_OUT_VALUE, UH_OUT_CODE, UH_OUT_ADDR, UH_OUT_SLOTS };
-/* UH_OUT_STATUS values. */
-enum { UH_DONE = 0, UH_SIGBUS = 1, UH_SIGSEGV = 2, UH_HELLO = 3 };
+/* UH_OUT_STATUS values. UH_RET: a system call's return (or -errno) in UH_OUT_VALUE. */
+enum { UH_DONE = 0, UH_SIGBUS = 1, UH_SIGSEGV = 2, UH_HELLO = 3, UH_RET = 4 };
 
-/* The child's command and result, as they cross its pipes. */
+/* The child's command, as it crosses its pipe: touch (addr, len, write, value), the memory calls
+ * with their arguments in order, exit. */
 struct uh_cmd {
   int64_t op; /* UH_CMD_* */
-  uint64_t addr;
-  uint64_t len;
-  int64_t write;
-  int64_t value;
+  uint64_t arg[6];
 };
-enum { UH_CMD_TOUCH = 1, UH_CMD_EXIT = 2 };
+enum {
+  UH_CMD_TOUCH = 1,
+  UH_CMD_EXIT = 2,
+  UH_CMD_MADVISE = 3,
+  UH_CMD_MUNMAP = 4,
+  UH_CMD_MREMAP = 5,
+  UH_CMD_MMAP = 6,
+};
 
 static __thread sigjmp_buf touch_env;
 static __thread volatile sig_atomic_t touch_active;
@@ -195,6 +201,29 @@ static void close_all_but(int a, int b) {
   syscall(SYS_close_range, (unsigned)hi + 1, ~0U, 0U);
 }
 
+/* A system call the child makes on command: its return, or -errno. */
+static int64_t child_syscall(const struct uh_cmd *c) {
+  const uint64_t *a = c->arg;
+  long r;
+  switch (c->op) {
+  case UH_CMD_MADVISE:
+    r = syscall(SYS_madvise, a[0], a[1], a[2]);
+    break;
+  case UH_CMD_MUNMAP:
+    r = syscall(SYS_munmap, a[0], a[1]);
+    break;
+  case UH_CMD_MREMAP:
+    r = syscall(SYS_mremap, a[0], a[1], a[2], a[3], a[4]);
+    break;
+  case UH_CMD_MMAP:
+    r = syscall(SYS_mmap, a[0], a[1], a[2], a[3], -1L, 0L);
+    break;
+  default:
+    return -ENOSYS;
+  }
+  return r == -1 ? -errno : r;
+}
+
 static void child_loop(int cmd_fd, int res_fd) __attribute__((noreturn));
 static void child_loop(int cmd_fd, int res_fd) {
   close_all_but(cmd_fd, res_fd);
@@ -207,8 +236,13 @@ static void child_loop(int cmd_fd, int res_fd) {
     int64_t out[UH_OUT_SLOTS];
     if (read_all(cmd_fd, &cmd, sizeof cmd)) _exit(1);
     if (cmd.op == UH_CMD_EXIT) _exit(0);
-    if (cmd.op != UH_CMD_TOUCH) _exit(2);
-    uh_touch(cmd.addr, cmd.len, (int32_t)cmd.write, (int32_t)cmd.value, &uh_child_progress, out);
+    if (cmd.op == UH_CMD_TOUCH) {
+      uh_touch(cmd.arg[0], cmd.arg[1], (int32_t)cmd.arg[2], (int32_t)cmd.arg[3], &uh_child_progress, out);
+    } else {
+      out[UH_OUT_STATUS] = UH_RET;
+      out[UH_OUT_VALUE] = child_syscall(&cmd);
+      out[UH_OUT_CODE] = out[UH_OUT_ADDR] = 0;
+    }
     if (write_all(res_fd, out, sizeof out)) _exit(1);
   }
 }

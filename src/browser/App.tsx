@@ -1,7 +1,7 @@
 // The one screen: header and narration on top; the memory grid, threads and fault queue on the left;
 // the monitor on the right; the timeline and the console below.
 
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { AgentDialog } from './agent/AgentDialog';
 import { CompareDialog } from './agent/CompareDialog';
 import { SidePanel } from './SidePanel';
@@ -50,7 +50,20 @@ function Memory() {
   );
 }
 
-function Playground() {
+function Notice({ text }: { text: string }) {
+  const [shown, setShown] = useState(true);
+  if (!shown) return null;
+  return (
+    <p className="notice" role="alert" data-testid="app.notice">
+      {text}{' '}
+      <button className="btn small" onClick={() => setShown(false)}>
+        dismiss
+      </button>
+    </p>
+  );
+}
+
+function Playground({ notice }: { notice?: string }) {
   useShortcuts();
   const theme = useUi((s) => s.theme);
   useEffect(() => {
@@ -59,6 +72,7 @@ function Playground() {
   return (
     <div className="app">
       <Header />
+      {notice && <Notice text={notice} />}
       <Narration />
       <main className="app-main">
         <div className="app-left">
@@ -85,10 +99,10 @@ function Playground() {
   );
 }
 
-export function App({ playground }: { playground: Playground }) {
+export function App({ playground, notice }: { playground: Playground; notice?: string }) {
   return (
     <PlaygroundProvider playground={playground}>
-      <Playground />
+      <Playground {...(notice ? { notice } : {})} />
     </PlaygroundProvider>
   );
 }

@@ -171,6 +171,7 @@ describe('grid scene', () => {
       areas: [area({ name: 'a', pages: 8, bits: { 0: PAGE.MAPPED | PAGE.PRESENT } })],
     });
     expect(changedCells(before, after, 'a')).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(changedCells(before, after, 'a', 2, 4)).toEqual([2, 3]);
     expect(onlyCellsChanged(before, after)).toBe(true);
     const blocked = snapshot({
       areas: [a],

@@ -37,7 +37,8 @@ export function useShortcuts() {
         case 'start':
           return void a.goTo(0);
         case 'console':
-          return ui.toggleConsole();
+          ui.toggleConsole();
+          return requestAnimationFrame(() => focus('.xterm-helper-textarea'));
         case 'grid':
           return focus('[data-testid="grid.canvas"]');
         case 'monitor':

@@ -21,7 +21,7 @@ import {
   UFFD_PAGEFAULT_FLAG_WP,
   UFFD_PAGEFAULT_FLAG_WRITE,
 } from '../../portable/uapi/userfaultfd';
-import { diffSnapshots } from './snapshot-diff';
+import { threadChanges } from './snapshot-diff';
 
 const IOCTL_VERB: Record<string, string> = {
   UFFDIO_API: 'completes the API handshake',
@@ -125,7 +125,7 @@ function msgSentence(m: UffdMsg, r: Result): string {
 
 function threadSentence(r: Result, prev: Snapshot): string[] {
   const out: string[] = [];
-  for (const c of diffSnapshots(prev, r.snapshot).threads) {
+  for (const c of threadChanges(prev, r.snapshot)) {
     const t = r.snapshot.threads.find((x) => x.name === c.name);
     const at =
       t?.address !== undefined

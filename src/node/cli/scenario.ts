@@ -16,7 +16,7 @@ import {
 import { disposeAll } from '../executor';
 import { parseArgs, USAGE, type CliArgs } from './args';
 import { createEngine } from './engines';
-import { prepareKernel } from '../scenarios/prepare';
+import { kernelProbe, prepareKernel } from '../scenarios/prepare';
 
 const EXIT = { ok: 0, mismatch: 1, malformed: 2, unavailable: 3 } as const;
 
@@ -56,7 +56,8 @@ async function runFile(file: string, args: CliArgs, print: ReturnType<typeof pri
   }
   const s = parsed.scenario;
   let prepared: Awaited<ReturnType<typeof prepareKernel>> | undefined;
-  if (args.engine === 'kernel') {
+  // A scenario for other kernels is not applicable (the run says so), not one that cannot run here.
+  if (args.engine === 'kernel' && !notApplicable(s, (await kernelProbe()).release)) {
     prepared = await prepareKernel(s);
     if (prepared.why.length) {
       prepared.release();

@@ -5,8 +5,9 @@
 
 import {
   CHILD_CMD_SIZE,
-  CHILD_CMD_TOUCH,
+  CHILD_HELLO,
   CHILD_OUT_SIZE,
+  ChildCmd,
   os,
   SIGKILL,
   WNOHANG,
@@ -18,7 +19,6 @@ const O_CLOEXEC = 0o2000000;
 const O_NONBLOCK = 0o4000;
 const F_SETFL = 4;
 const EAGAIN = 11;
-const HELLO = 3;
 
 export class ChildPipes {
   /** The child's ends: it reads commands from one and writes results to the other. */
@@ -88,7 +88,7 @@ export class ChildProc {
       }
       learned = true;
       const status = Number(buf.readBigInt64LE(0));
-      if (status === HELLO) {
+      if (status === CHILD_HELLO) {
         this.started(Number(buf.readBigInt64LE(8)));
         continue;
       }
@@ -119,19 +119,17 @@ export class ChildProc {
     return this.pipes.res;
   }
 
-  touch(addr: bigint, len: bigint, write: boolean, value: number): boolean {
-    const cmd = Buffer.alloc(CHILD_CMD_SIZE);
-    cmd.writeBigInt64LE(CHILD_CMD_TOUCH, 0);
-    cmd.writeBigUInt64LE(addr, 8);
-    cmd.writeBigUInt64LE(len, 16);
-    cmd.writeBigInt64LE(write ? 1n : 0n, 24);
-    cmd.writeBigInt64LE(BigInt(value), 32);
+  /** Sends a command (a touch, or a memory call with its arguments); false when the child is gone. */
+  post(cmd: keyof typeof ChildCmd, args: readonly bigint[]): boolean {
+    const buf = Buffer.alloc(CHILD_CMD_SIZE);
+    buf.writeBigInt64LE(ChildCmd[cmd], 0);
+    args.forEach((a, i) => buf.writeBigUInt64LE(BigInt.asUintN(64, a), 8 + i * 8));
     this.result = undefined;
-    this.outstanding = os.write(this.pipes.cmd, cmd, CHILD_CMD_SIZE) === CHILD_CMD_SIZE;
+    this.outstanding = os.write(this.pipes.cmd, buf, CHILD_CMD_SIZE) === CHILD_CMD_SIZE;
     return this.outstanding;
   }
 
-  /** The last touch's outcome once the child has sent it. */
+  /** The last command's outcome once the child has sent it. */
   takeResult(): TouchOutcome | undefined {
     this.poll();
     const r = this.result;

@@ -138,7 +138,14 @@ describe('UFFD_EVENT_FORK', () => {
     expect(f.blocked).toBe(true);
     expect(k.queue('uffd').events).toEqual([{ thread: 'main', event: UFFD_EVENT_FORK }]);
     // The kernel sends FORK before the child gets a pid: it does not run until the message is read.
+    // Meanwhile its areas are shown as main's were at fork().
     expect(k.last.snapshot.processes.find((p) => p.name === 'c')).toMatchObject({ alive: true, pid: 0 });
+    expect([k.page('a', 0, 'c'), k.content('a', 0, 'c')]).toEqual(['present', '61']);
+    expect(k.last.snapshot.registrations.map((x) => [x.process, x.uffd])).toEqual([
+      ['main', 'uffd'],
+      ['c', 'uffd@c'],
+    ]);
+    expect(k.last.notes?.join()).toMatch(/has not run yet/);
     expect((await k.touch('c', 'a', 'read')).usageError?.message).toMatch(/has not started/);
 
     const r = await k.read('uffd');
@@ -182,6 +189,53 @@ describe('UFFD_EVENT_FORK', () => {
     await k.touch('c', 'a', 'read');
     expect(k.thread('c')).toMatchObject({ state: 'done', value: 0 });
     expect(k.last.snapshot.registrations.map((x) => x.process)).toEqual(['main']);
+  });
+});
+
+describe('a child’s own memory calls', () => {
+  it('mremap and madvise in the child wait for their events on the child’s uffd; mmap there too', async () => {
+    await k.mmap('a', 'anon', '2p');
+    await k.uffd('uffd', [
+      'UFFD_FEATURE_EVENT_FORK',
+      'UFFD_FEATURE_EVENT_REMAP',
+      'UFFD_FEATURE_EVENT_REMOVE',
+    ]);
+    await k.register('uffd', 'a', '2p', 'MISSING');
+    await k.copy('uffd', 'a', '1p', 0x11);
+    await k.run({ op: 'fork', child: 'c' });
+    await k.read('uffd');
+    const r = await k.run({
+      op: 'mremap',
+      thread: 'c',
+      addr: 'a',
+      oldLen: '2p',
+      newLen: '2p',
+      flags: ['MREMAP_MAYMOVE'],
+      as: 'm',
+    });
+    expect(r.blocked).toBe(true);
+    expect(k.queue('uffd@c').events).toEqual([{ thread: 'c', event: UFFD_EVENT_REMAP }]);
+    expect(k.queue('uffd').events).toEqual([]);
+    const remap = (await k.read('uffd@c')).msgs?.[0];
+    expect(remap?.fields).toMatchObject({ 'arg.remap.from': k.addr('a'), 'arg.remap.to': k.addr('m') });
+    expect(k.thread('c').state).toBe('done');
+    expect([k.page('m', 0, 'c'), k.content('m', 0, 'c'), k.page('a', 0, 'c'), k.page('a', 0)]).toEqual([
+      'present',
+      '11',
+      'not-mapped',
+      'present',
+    ]);
+    await k.run({ op: 'madvise', thread: 'c', addr: 'm', len: '2p', advice: 'MADV_DONTNEED' });
+    expect(k.queue('uffd@c').events).toEqual([{ thread: 'c', event: UFFD_EVENT_REMOVE }]);
+    await k.read('uffd@c');
+    expect(k.page('m', 0, 'c')).toBe('missing');
+    const mm = await k.run({ op: 'mmap', thread: 'c', as: 'n', kind: 'anon', len: '1p' });
+    expect(mm).toMatchObject({ ret: 0, addr: k.addr('n') });
+    expect(k.page('n', 0, 'c')).toBe('missing');
+    expect(k.last.snapshot.areas.some((x) => x.name === 'n' && x.process === 'main')).toBe(false);
+    await k.run({ op: 'exit', process: 'c' });
+    // Its areas stay listed, nothing mapped any more.
+    expect([k.page('m', 0, 'c'), k.page('n', 0, 'c')]).toEqual(['not-mapped', 'not-mapped']);
   });
 });
 

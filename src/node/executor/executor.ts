@@ -148,24 +148,21 @@ export class KernelExecutor implements Backend {
       delete out.errno;
       out.blocked = true;
     }
+    const snap = snapshot ? takeSnapshot(m) : EMPTY;
     const notes = m.s.notes;
-    return {
-      op,
-      ...out,
-      ...(notes.length && { notes: [...notes] }),
-      snapshot: snapshot ? takeSnapshot(m) : EMPTY,
-    };
+    return { op, ...out, ...(notes.length && { notes: [...notes] }), snapshot: snap };
   }
 
   private refused(op: Operation, message: string, field: string | undefined, snapshot: boolean): Result {
     const m = this.m;
+    const snap = snapshot && !this.disposed ? takeSnapshot(m) : EMPTY;
     return {
       op,
       call: '',
       ret: -1,
       usageError: field === undefined ? { message } : { message, field },
       ...(m.s.notes.length && { notes: [...m.s.notes] }),
-      snapshot: snapshot && !this.disposed ? takeSnapshot(m) : EMPTY,
+      snapshot: snap,
     };
   }
 

@@ -8,6 +8,7 @@ import { Files } from './files';
 import { HugePageReservation } from './hugepages';
 import { loadHelper, os, type Helper } from './os';
 import { ProcessPages } from './pages';
+import { parseUffdInfo, ProcFile, type UffdInfo } from './proc';
 import { kernelRefusesMemRange, kernelRefusesRange, Region, TASK_SIZE } from './region';
 import { Session, type Area, type Thread } from './session';
 import { acquireThread } from './thread';
@@ -26,6 +27,7 @@ export class Machine {
   /** The session's threads write here when they finish a command: settling poll()s it. */
   readonly doneFd = os.eventfd(EFD_NONBLOCK | EFD_CLOEXEC);
   private readonly vmaViews = new Map<ProcessName, Vmas>();
+  private readonly fdinfos = new Map<number, ProcFile>();
   private readonly pageViews = new Map<ProcessName, ProcessPages>();
 
   constructor(options: ExecutorOptions) {
@@ -77,7 +79,7 @@ export class Machine {
   /** The bytes of [start, start+len) in a process may have changed; for shared memory, everywhere. */
   contentChanged(process: ProcessName, start: bigint, len: bigint): void {
     const end = start + (len > 0n ? len : 1n);
-    for (const a of this.s.areas.values()) {
+    for (const a of this.s.areasOf(process)) {
       if (a.start >= end || a.start + a.len <= start) continue;
       if (a.shared || a.file) {
         this.content.clear();
@@ -138,10 +140,27 @@ export class Machine {
     }
   }
 
+  /** A new mapping (counted against the caps). */
   addArea(a: Area): void {
-    this.s.areas.set(a.name, a);
+    this.s.areas.set(`${a.process}:${a.name}`, a);
     this.s.areasMapped++;
     this.s.mappedBytes += a.len;
+  }
+
+  removeArea(a: Area): void {
+    this.s.areas.delete(`${a.process}:${a.name}`);
+  }
+
+  /** /proc/self/fdinfo of an fd, kept open while the fd is (close it with forgetFdinfo). */
+  fdinfo(fd: number): UffdInfo | undefined {
+    let f = this.fdinfos.get(fd);
+    if (!f) this.fdinfos.set(fd, (f = new ProcFile(`/proc/self/fdinfo/${fd}`)));
+    return parseUffdInfo(f.read());
+  }
+
+  forgetFdinfo(fd: number): void {
+    this.fdinfos.get(fd)?.close();
+    this.fdinfos.delete(fd);
   }
 
   /** Starts a command on a thread of `main`. */
@@ -153,6 +172,8 @@ export class Machine {
   /** Ends every per-process view of /proc, and the eventfd. */
   closeViews(): void {
     if (this.doneFd >= 0) os.close(this.doneFd);
+    for (const f of this.fdinfos.values()) f.close();
+    this.fdinfos.clear();
     for (const v of this.vmaViews.values()) v.close();
     for (const p of this.pageViews.values()) p.close();
     this.vmaViews.clear();

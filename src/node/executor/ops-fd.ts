@@ -91,6 +91,7 @@ export function close(m: Machine, op: OperationOf<'close'>): Outcome {
   // An unborn child (a fork waiting for its FORK message) holds every fd: closing releases nothing.
   if (f.kind === 'uffd' && [...m.s.threads.values()].some((t) => t.job?.kind === 'fork'))
     keepForDrain(m, f.fd);
+  m.forgetFdinfo(f.fd);
   const r = os.close(f.fd);
   f.closed = true;
   if (f.kind === 'uffd') {

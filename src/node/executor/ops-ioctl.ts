@@ -96,10 +96,10 @@ function fillSource(m: Machine, r: ResolvedStruct, values: StructValues): bigint
   if (len > m.s.options.maxAreaBytes)
     usage(`a fill source may hold ${m.s.options.maxAreaBytes} bytes, not ${len}`, 'arg.len');
   const need = alignUp(len > SRC_UNIT ? len : SRC_UNIT, SRC_UNIT);
-  let src = m.s.areas.get(FILL_SOURCE_AREA);
+  let src = m.s.area(FILL_SOURCE_AREA, 'main');
   if (src && (src.len < need || !m.vmas('main').covers(src.start, src.start + src.len))) {
     os.munmap(src.start, src.len);
-    m.s.areas.delete(FILL_SOURCE_AREA);
+    m.removeArea(src);
     m.structural();
     src = undefined;
   }
@@ -170,7 +170,7 @@ function checkAddresses(m: Machine, layout: StructLayout, v: StructValues): void
   const rs = ranges(layout, v);
   if (rs.some((r) => r.validated && kernelRefusesRange(r.start, r.len))) return;
   for (const r of rs) m.checkRange(r.start, r.len, r.field, 'none');
-  const src = m.s.areas.get(FILL_SOURCE_AREA);
+  const src = m.s.area(FILL_SOURCE_AREA, 'main');
   if (layout.name === 'uffdio_register' && src) {
     const [r] = rs;
     if (r && r.start < src.start + src.len && r.start + r.len > src.start) {

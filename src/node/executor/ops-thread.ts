@@ -17,7 +17,8 @@ import type { Machine } from './machine';
 import { os, SIGUSR1 } from './os';
 import { finishWith, fromRet, type Outcome } from './outcome';
 import { dropEntries } from './settle';
-import type { Thread } from './session';
+import type { Proc, Thread } from './session';
+import { areaSnapshot, processRegistrations } from './take-snapshot';
 
 export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outcome> {
   if (op.access !== 'read' && op.access !== 'write')
@@ -60,7 +61,8 @@ export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outco
   o.by = t;
   if (write) m.contentChanged(t.process, addr, len);
   if (t.child) {
-    if (!t.child.touch(addr, len, write, value)) usage(`process '${t.process}' is gone`, 'thread');
+    if (!t.child.post('TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]))
+      usage(`process '${t.process}' is gone`, 'thread');
   } else {
     m.post(t, 'TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]);
   }
@@ -129,13 +131,9 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
     false,
   );
   inheritRegistrations(m, name);
-  m.s.processes.set(name, {
-    name,
-    pid: 0,
-    alive: true,
-    child,
-    areas: [...m.s.areas.values()].filter((a) => a.process === MAIN_PROCESS).map((a) => a.name),
-  });
+  m.s.processes.set(name, { name, pid: 0, alive: true, child, unborn: forkView(m, name) });
+  // The child's address space is a copy of main's: the same areas, at the same places.
+  for (const a of m.s.areasOf(MAIN_PROCESS)) m.s.areas.set(`${name}:${a.name}`, { ...a, process: name });
   m.s.threads.set(name, { name, process: name, child, state: 'idle' });
   const o: Outcome = { call: 'fork()', ret: 0 };
   t.job = {
@@ -150,7 +148,10 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
       if (r < 0n) return forgetChild(m, name);
       child.started(Number(r));
       const p = m.s.processes.get(name);
-      if (p) p.pid = Number(r);
+      if (p) {
+        p.pid = Number(r);
+        delete p.unborn;
+      }
     },
   };
   t.state = 'running';
@@ -160,6 +161,20 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
   m.post(t, 'FORK', [BigInt(pipes.childCmd), BigInt(pipes.childRes)]);
   m.structural();
   return o;
+}
+
+/** What the child will be: main's areas and, for uffds with EVENT_FORK, registrations now. */
+function forkView(m: Machine, child: ProcessName): NonNullable<Proc['unborn']> {
+  const budget = { left: 64 << 20 };
+  const areas = m.s
+    .areasOf(MAIN_PROCESS)
+    .map((a) => ({ ...areaSnapshot(m, a, MAIN_PROCESS, budget), process: child }));
+  const registrations = processRegistrations(m, MAIN_PROCESS).flatMap((r) => {
+    const u = m.s.ownerAt(MAIN_PROCESS, r.start);
+    if (!u || !(uffdFeatures(u) & UFFD_FEATURE_EVENT_FORK)) return [];
+    return [{ ...r, process: child, uffd: `${u.name}@${child}` }];
+  });
+  return { areas, registrations };
 }
 
 /**

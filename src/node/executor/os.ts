@@ -95,12 +95,17 @@ export const os = {
   },
   /** Waits up to `ms` for any of the fds to be readable (or in error); returns how many are, or -errno. */
   pollAny(fds: readonly number[], ms: number): number {
-    const pfd = Buffer.alloc(8 * fds.length);
+    return os.pollEach(fds, ms).ready;
+  },
+  /** poll() for POLLIN on each fd, waiting up to `ms`: how many are ready, and each one's revents. */
+  pollEach(fds: readonly number[], ms: number): { ready: number; revents: number[] } {
+    const pfd = Buffer.alloc(8 * Math.max(fds.length, 1));
     fds.forEach((fd, i) => {
       pfd.writeInt32LE(fd, i * 8);
       pfd.writeInt16LE(POLLIN, i * 8 + 4);
     });
-    return ret(C.poll(ptr(pfd), fds.length, ms));
+    const ready = ret(C.poll(ptr(pfd), fds.length, ms));
+    return { ready, revents: fds.map((_, i) => pfd.readInt16LE(i * 8 + 6)) };
   },
   eventfd: (flags: number): number => ret(C.eventfd(0, flags)),
   mmap: (addr: bigint, len: bigint, prot: number, flags: number, fd: number, off: bigint): bigint =>
@@ -151,12 +156,13 @@ export const TOUCH_DONE = 0;
 export const TOUCH_SIGBUS = 1;
 export const TOUCH_SIGSEGV = 2;
 
-/** The child's command as native/uffd_helper.c reads it from its pipe (struct uh_cmd). */
-export const CHILD_CMD_SIZE = 40;
-export const CHILD_CMD_TOUCH = 1n;
-export const CHILD_CMD_EXIT = 2n;
-/** The child's reply: int64_t out[4], as TouchOutcome. */
+/** The child's command as native/uffd_helper.c reads it from its pipe (struct uh_cmd: op, arg[6]). */
+export const CHILD_CMD_SIZE = 56;
+export const ChildCmd = { TOUCH: 1n, EXIT: 2n, MADVISE: 3n, MUNMAP: 4n, MREMAP: 5n, MMAP: 6n } as const;
+/** The child's reply: int64_t out[4], as TouchOutcome; status CHILD_RET carries a call's return in `value`. */
 export const CHILD_OUT_SIZE = 32;
+export const CHILD_HELLO = 3;
+export const CHILD_RET = 4;
 
 export interface Helper {
   /** Marks the calling thread as the executor's and returns its tid. */

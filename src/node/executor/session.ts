@@ -10,7 +10,7 @@ import type {
   Prot,
   ThreadName,
 } from '../../portable/model/operation';
-import type { ThreadState } from '../../portable/model/snapshot';
+import type { AreaSnapshot, RegistrationSnapshot, ThreadState } from '../../portable/model/snapshot';
 import type { ResolveEnv } from '../../portable/model/resolve';
 import { HUGE_PAGE, PAGE_SIZE } from './constants';
 import { usage, type ExecutorOptions } from './caps';
@@ -71,7 +71,7 @@ export interface QueueEntry {
 
 /** A memory operation a thread is in the middle of. */
 export interface Job {
-  readonly kind: 'touch' | 'munmap' | 'mremap' | 'madvise' | 'fork';
+  readonly kind: 'touch' | 'mmap' | 'munmap' | 'mremap' | 'madvise' | 'fork';
   readonly step: number;
   readonly doing: string;
   readonly write?: boolean;
@@ -106,8 +106,14 @@ export interface Proc {
   pid: number;
   alive: boolean;
   readonly child?: ChildProc;
-  /** The areas the child has: those of `main` at fork time. */
-  readonly areas?: readonly AreaName[];
+  /**
+   * A child whose fork still waits for its FORK message has no pid and cannot be read: its
+   * areas and registrations are main's as they were at fork().
+   */
+  unborn?: {
+    readonly areas: readonly AreaSnapshot[];
+    readonly registrations: readonly RegistrationSnapshot[];
+  };
 }
 
 /** Which uffd registered what: the kernel says which vmas are registered, not to whom. */
@@ -121,7 +127,11 @@ export interface Owner {
 export class Session {
   readonly region: Region;
   readonly options: ExecutorOptions;
-  readonly areas = new Map<AreaName, Area>();
+  /**
+   * Areas by `process:name`. A forked child has its own copy of each of its parent's areas, under
+   * the same name and range (and areas it maps or moves itself).
+   */
+  readonly areas = new Map<string, Area>();
   readonly fds = new Map<FdName, FdEntry>();
   /** The uffds a fork made for the child, before their FORK message is read and they become fds. */
   readonly unborn = new Map<FdName, UffdFd>();
@@ -146,7 +156,7 @@ export class Session {
   readonly env: ResolveEnv = {
     pageSize: PAGE_SIZE,
     hugePageSize: HUGE_PAGE,
-    areaStart: (name) => this.areas.get(name)?.start,
+    areaStart: (name) => this.area(name)?.start,
   };
 
   note(text: string): void {
@@ -183,6 +193,16 @@ export class Session {
     if (t.state === 'running') usage(`thread '${t.name}' is still running (${t.doing ?? 'busy'})`, field);
     if (t.state === 'exited') usage(`thread '${t.name}' has exited with its process`, field);
     return t;
+  }
+
+  /** The area of that name in a process (`main`'s, or any process's when it has none). */
+  area(name: AreaName, process?: ProcessName): Area | undefined {
+    if (process) return this.areas.get(`${process}:${name}`);
+    return this.areas.get(`main:${name}`) ?? [...this.areas.values()].find((a) => a.name === name);
+  }
+
+  areasOf(process: ProcessName): Area[] {
+    return [...this.areas.values()].filter((a) => a.process === process);
   }
 
   /** The area containing addr in a process, if any. */

@@ -16,7 +16,7 @@ import {
 import { PAGE } from '../../portable/model/snapshot';
 import { PAGE_SIZE } from './constants';
 import type { Machine } from './machine';
-import { os, POLLIN, TOUCH_DONE, TOUCH_SIGBUS } from './os';
+import { CHILD_RET, os, POLLIN, TOUCH_DONE, TOUCH_SIGBUS } from './os';
 import { uffdFeatures } from './events-plan';
 import { WCHAN_EVENT, WCHAN_FAULT } from './proc';
 import { cachedAt } from './residency';
@@ -67,11 +67,16 @@ export async function settle(m: Machine, mayWake: MayWake = () => true): Promise
 function wakers(m: Machine): { fds: number[]; fresh: boolean } {
   const fds = m.doneFd >= 0 ? [m.doneFd] : [];
   let fresh = false;
-  for (const u of m.s.uffds()) {
-    const ev = os.pollIn(u.fd);
+  const uffds = m.s.uffds();
+  const { revents } = os.pollEach(
+    uffds.map((u) => u.fd),
+    0,
+  );
+  uffds.forEach((u, i) => {
+    const ev = revents[i];
     if (ev === 0) fds.push(u.fd);
     else if (ev === POLLIN && !u.queue.some((e) => !e.read)) fresh = true;
-  }
+  });
   for (const p of m.s.processes.values()) if (p.child?.busy) fds.push(p.child.resultFd);
   return { fds, fresh };
 }
@@ -114,7 +119,9 @@ function finished(t: Thread): Finished | undefined {
     return t.job?.kind === 'touch' ? { ret: r.ret, touch: r } : { ret: r.ret };
   }
   const out = t.child?.takeResult();
-  return out ? { ret: out.status === TOUCH_DONE ? 0n : -1n, touch: out } : undefined;
+  if (!out) return undefined;
+  if (out.status === CHILD_RET) return { ret: BigInt(out.value) };
+  return { ret: out.status === TOUCH_DONE ? 0n : -1n, touch: out };
 }
 
 function complete(m: Machine, t: Thread, ret: bigint, touch: Finished['touch']): void {
@@ -156,7 +163,8 @@ function blockInFault(m: Machine, t: Thread): void {
   const address = u && uffdFeatures(u) & UFFD_FEATURE_EXACT_ADDRESS ? at : (at / unit) * unit;
   const flags = inferFlags(m, t, at);
   t.state = 'blocked-fault';
-  t.address = address;
+  // Where the thread is: the byte it was accessing (the message may say only the page).
+  t.address = at;
   t.uffd = u?.name;
   t.since = m.s.step;
   t.doing = t.job?.doing;

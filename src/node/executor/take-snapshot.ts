@@ -4,7 +4,7 @@
 // threads and the order of the queues from the session's bookkeeping.
 
 import { contentTag, fillTag } from '../../portable/model/content';
-import { MAIN_PROCESS, type ProcessName } from '../../portable/model/operation';
+import type { ProcessName } from '../../portable/model/operation';
 import {
   PAGE,
   type AreaSnapshot,
@@ -18,7 +18,6 @@ import { O_CLOEXEC, O_NONBLOCK, UFFD_FEATURE_INITIALIZED, UFFD_USER_MODE_ONLY } 
 import { HUGE_PAGE, PAGE_SIZE } from './constants';
 import type { Machine } from './machine';
 import { os } from './os';
-import { parseUffdInfo, readProc } from './proc';
 import { cachedPages, sawHugePages } from './residency';
 import type { Area, Thread, UffdFd } from './session';
 
@@ -30,25 +29,18 @@ export function takeSnapshot(m: Machine): Snapshot {
   const budget = { left: CONTENT_BUDGET };
   const areas: AreaSnapshot[] = [];
   const registrations: RegistrationSnapshot[] = [];
+  learnHugeCache(m);
   for (const p of s.processes.values()) {
+    if (p.alive && !p.pid && p.unborn) {
+      areas.push(...p.unborn.areas);
+      registrations.push(...p.unborn.registrations);
+      s.note(`process '${p.name}' has not run yet: its areas are main's as they were at fork()`);
+    }
+    // A process that has exited keeps its areas listed, nothing mapped any more.
+    if (!p.alive) for (const a of s.areasOf(p.name)) areas.push(unmappedArea(a));
     if (!p.alive || !p.pid) continue;
-    const names =
-      p.areas ?? [...s.areas.values()].filter((a) => a.process === MAIN_PROCESS).map((a) => a.name);
-    for (const n of names) {
-      const a = s.areas.get(n);
-      if (a) areas.push(areaSnapshot(m, a, p.name, budget));
-    }
-    for (const r of m.vmas(p.name).registrations()) {
-      const owner = s.ownerAt(p.name, r.start);
-      if (!owner) s.note(`a registered vma at 0x${r.start.toString(16)} has no owner this session knows of`);
-      registrations.push({
-        process: p.name,
-        start: r.start,
-        end: r.end,
-        uffd: owner?.name ?? '?',
-        mode: r.mode,
-      });
-    }
+    for (const a of s.areasOf(p.name)) areas.push(areaSnapshot(m, a, p.name, budget));
+    registrations.push(...processRegistrations(m, p.name));
   }
   if (budget.left < 0)
     s.note(`page contents past ${CONTENT_BUDGET >> 20} MiB were not read for this snapshot`);
@@ -66,7 +58,46 @@ export function takeSnapshot(m: Machine): Snapshot {
   };
 }
 
-function areaSnapshot(m: Machine, a: Area, process: ProcessName, budget: { left: number }): AreaSnapshot {
+/** Registered vmas of a process, each with the uffd that registered it. */
+export function processRegistrations(m: Machine, process: ProcessName): RegistrationSnapshot[] {
+  return m
+    .vmas(process)
+    .registrations()
+    .map((r) => {
+      const owner = m.s.ownerAt(process, r.start);
+      if (!owner)
+        m.s.note(`a registered vma at 0x${r.start.toString(16)} has no owner this session knows of`);
+      return { process, start: r.start, end: r.end, uffd: owner?.name ?? '?', mode: r.mode };
+    });
+}
+
+/**
+ * A hugetlbfs page is known to be in its file's page cache once it is present in any mapping of
+ * the file (mincore() does not report it): look at every such mapping first.
+ */
+function learnHugeCache(m: Machine): void {
+  for (const p of m.s.processes.values()) {
+    if (!p.alive || !p.pid) continue;
+    for (const a of m.s.areasOf(p.name)) {
+      if (a.file?.kind !== 'hugetlb' || !a.shared) continue;
+      const n = Number(a.len / BigInt(a.pageSize));
+      const sub = a.pageSize / PAGE_SIZE;
+      const raw = m.pages(p.name).states(a.start, n * sub);
+      sawHugePages(
+        a,
+        a.start,
+        Array.from({ length: n }, (_, i) => ((raw[i * sub] ?? 0) & PAGE.PRESENT) !== 0),
+      );
+    }
+  }
+}
+
+export function areaSnapshot(
+  m: Machine,
+  a: Area,
+  process: ProcessName,
+  budget: { left: number },
+): AreaSnapshot {
   const unit = a.pageSize;
   const n = Number(a.len / BigInt(unit));
   const pages = new Uint8Array(n);
@@ -75,19 +106,16 @@ function areaSnapshot(m: Machine, a: Area, process: ProcessName, budget: { left:
   const raw = m.pages(process).states(a.start, n * sub);
   const cached = cachedPages(m, a, a.start, n);
   const tags = m.content.area(process, a.name);
-  const present: boolean[] = [];
   for (const [from, to] of mappedPages(m, a, process)) {
     for (let i = from; i < to; i++) {
       let bits = PAGE.MAPPED | (raw[i * sub] ?? 0);
       if (a.kind === 'file') bits &= ~PAGE.CACHED;
       else if (cached[i] || (bits & PAGE.PRESENT && (a.shared || a.kind === 'shmem'))) bits |= PAGE.CACHED;
       pages[i] = bits;
-      present[i] = (bits & PAGE.PRESENT) !== 0;
       const tag = pageContent(m, a, process, i, bits, tags, budget);
       if (tag !== undefined) content.set(i, tag);
     }
   }
-  sawHugePages(a, a.start, present);
   return {
     name: a.name,
     process,
@@ -100,6 +128,12 @@ function areaSnapshot(m: Machine, a: Area, process: ProcessName, budget: { left:
     pages,
     content,
   };
+}
+
+function unmappedArea(a: Area): AreaSnapshot {
+  const { name, process, kind, shared, prot, start, len, pageSize } = a;
+  const pages = new Uint8Array(Number(len / BigInt(pageSize)));
+  return { name, process, kind, shared, prot, start, len, pageSize, pages, content: new Map() };
 }
 
 /** The page index ranges of an area that vmas of the process cover. */
@@ -162,7 +196,7 @@ function readFile(m: Machine, a: Area, at: bigint): Uint8Array | undefined {
 const O_RDONLY_CLOEXEC = 0o2000000;
 
 function uffdSnapshot(m: Machine, u: UffdFd): UffdSnapshot {
-  const info = parseUffdInfo(readProc(`/proc/self/fdinfo/${u.fd}`));
+  const info = m.fdinfo(u.fd);
   const faults = (read: boolean): FaultEntry[] =>
     u.queue
       .filter((e) => e.kind === 'fault' && e.read === read)

@@ -85,7 +85,8 @@ export class K {
     return evalExpr(e, {
       pageSize: 4096,
       hugePageSize: 2 << 20,
-      areaStart: (n) => areas.find((a) => a.name === n && a.process === 'main')?.start,
+      areaStart: (n) =>
+        (areas.find((a) => a.name === n && a.process === 'main') ?? areas.find((a) => a.name === n))?.start,
       constant: constantValue,
     });
   }

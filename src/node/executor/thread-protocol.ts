@@ -23,5 +23,5 @@ export const SLOTS = 16;
 /** STARTING until the worker has loaded the helper and knows its tid; GONE when it cannot run. */
 export const ThreadState = { STARTING: 0, IDLE: 1, BUSY: 2, DONE: 3, GONE: 4 } as const;
 
-export const Cmd = { TOUCH: 1n, MADVISE: 2n, MUNMAP: 3n, MREMAP: 4n, FORK: 5n, QUIT: 6n } as const;
+export const Cmd = { TOUCH: 1n, MADVISE: 2n, MUNMAP: 3n, MREMAP: 4n, FORK: 5n, QUIT: 6n, MMAP: 7n } as const;
 export type CmdName = keyof typeof Cmd;

@@ -49,6 +49,9 @@ function run(helper: Helper | undefined): void {
       case P.Cmd.MADVISE:
         r = os.madvise(a(0), a(1), Number(a(2)));
         break;
+      case P.Cmd.MMAP:
+        r = os.mmap(a(0), a(1), Number(a(2)), Number(a(3)), -1, 0n);
+        break;
       case P.Cmd.MUNMAP:
         r = os.munmap(a(0), a(1));
         break;

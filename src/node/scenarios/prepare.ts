@@ -1,7 +1,10 @@
-// Getting this machine ready for a scenario on the real kernel: what its `requires` asks that the
-// machine cannot give, and the huge pages it needs free beyond what its mappings reserve (a forked
-// child's copies of private huge pages come from the free pool). Reserved pages are given back.
+// Getting this machine ready for a scenario on the real kernel: the agent's doctor says what the
+// machine cannot give it (one answer for the doctor, the CLI and the differential tests), and the
+// huge pages it needs free beyond what its mappings reserve are reserved here (a forked child's
+// copies of private huge pages come from the free pool) and given back after.
 
+import { whyNot } from '../agent/doctor';
+import { kernelFacts } from '../agent/kernel';
 import { probeKernel, type KernelProbe } from '../executor';
 import { HugePageReservation } from '../executor/hugepages';
 import type { Scenario } from '../../portable/scenario/format';
@@ -18,24 +21,12 @@ let probed: Promise<KernelProbe> | undefined;
 export const kernelProbe = (): Promise<KernelProbe> => (probed ??= Promise.resolve().then(probeKernel));
 
 export async function prepareKernel(s: Scenario): Promise<Prepared> {
-  const p = await kernelProbe();
-  const req = s.requires ?? {};
-  const why: string[] = [];
-  if (!p.syscall.ok && !p.userModeOnly.ok && !p.devUserfaultfd.ok) {
-    why.push(`userfaultfd cannot be created here (${p.syscall.error ?? 'refused'})`);
-  }
-  if (req.root && !p.root) why.push('needs root');
-  if (req.capSysPtrace && !p.capSysPtrace) why.push('needs CAP_SYS_PTRACE (UFFD_FEATURE_EVENT_FORK)');
-  if (req.devUserfaultfd && !p.devUserfaultfd.ok) {
-    why.push(`needs /dev/userfaultfd: ${p.devUserfaultfd.exists ? p.devUserfaultfd.error : 'not present'}`);
-  }
-  const touches = s.steps.some((step) => ['touch', 'fork', 'signal'].includes(step.op));
-  if (touches && !p.helper.ok)
-    why.push(`needs the executor's C helper: ${p.helper.why ?? p.helper.error ?? 'unavailable'}`);
-  const reservation = new HugePageReservation(req.hugePages ?? 0);
-  if (why.length === 0 && req.hugePages) {
-    const no = reservation.ensure(req.hugePages);
-    if (no) why.push(`needs ${req.hugePages} free huge pages: ${no}`);
+  const why = whyNot(s, kernelFacts(await kernelProbe()));
+  const pages = s.requires?.hugePages ?? 0;
+  const reservation = new HugePageReservation(pages);
+  if (why.length === 0 && pages) {
+    const no = reservation.ensure(pages);
+    if (no) why.push(`needs ${pages} free huge pages: ${no}`);
   }
   return { why, release: () => reservation.release() };
 }

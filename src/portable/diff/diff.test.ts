@@ -5,7 +5,7 @@ import { PAGE } from '../model/snapshot';
 import { decodeMsg, encodeMsg } from '../uapi/msg';
 import { encodeStruct, STRUCTS, type StructValues } from '../uapi/structs';
 import { UFFD_EVENT_FORK, UFFD_EVENT_PAGEFAULT } from '../uapi/userfaultfd';
-import { area, MAPPED_MISSING, PRESENT, result, snapshot, thread, uffd } from '../scenario/testing';
+import { MAPPED_MISSING, pagesArea, PRESENT, res, snapshot, thread, uffd } from '../scenario/testing';
 import { collectPlacements, relativeAddress } from './address';
 import { compareNormal } from './compare';
 import { diffRuns } from './diff-run';
@@ -36,7 +36,7 @@ function copyResult(
     copy: opts.copy ?? P,
   };
   const l = STRUCTS.uffdio_copy;
-  return result(COPY, {
+  return res(COPY, {
     call: `ioctl(${fd}, UFFDIO_COPY, ...)`,
     notes: [`engine at ${base}`],
     struct: {
@@ -48,13 +48,16 @@ function copyResult(
     },
     snapshot: snapshot({
       areas: [
-        area('a', base, [MAPPED_MISSING, opts.page1 ?? PRESENT, MAPPED_MISSING, MAPPED_MISSING], {
+        pagesArea('a', base, [MAPPED_MISSING, opts.page1 ?? PRESENT, MAPPED_MISSING, MAPPED_MISSING], {
           content: new Map([[1, '41']]),
         }),
-        area('$src', base + 0x800000n, new Array<number>(512).fill(PRESENT)),
+        pagesArea('$src', base + 0x800000n, new Array<number>(512).fill(PRESENT)),
       ],
-      uffds: [uffd('uffd', fd)],
-      threads: [thread('main', tid), thread('T1', tid + 1, { state: opts.t1 ?? 'done', value: 0x41 })],
+      uffds: [uffd({ name: 'uffd', fd: fd })],
+      threads: [
+        thread({ name: 'main', tid: tid }),
+        thread({ name: 'T1', tid: tid + 1, state: opts.t1 ?? 'done', value: 0x41 }),
+      ],
     }),
   });
 }
@@ -116,9 +119,9 @@ describe('normalise and compare', () => {
     const read: Operation = { op: 'read', fd: 'uffd', size: 64 };
     const run = (base: bigint, fd: number, childFd: number, tid: number, pid: number) => {
       const snap = snapshot({
-        areas: [area('a', base, [MAPPED_MISSING])],
-        uffds: [uffd('uffd', fd), uffd('uffd@c', childFd, { mm: 'c' })],
-        threads: [thread('main', tid), thread('T1', tid + 1)],
+        areas: [pagesArea('a', base, [MAPPED_MISSING])],
+        uffds: [uffd({ name: 'uffd', fd: fd }), uffd({ name: 'uffd@c', fd: childFd, mm: 'c' })],
+        threads: [thread({ name: 'main', tid: tid }), thread({ name: 'T1', tid: tid + 1 })],
       });
       const msgs = [
         decodeMsg(
@@ -130,9 +133,9 @@ describe('normalise and compare', () => {
         decodeMsg(encodeMsg(UFFD_EVENT_FORK, { 'arg.fork.ufd': childFd })),
       ];
       return [
-        result(fdOp, { ret: fd, fd, snapshot: snap }),
-        result(fork, { ret: pid, snapshot: snap }),
-        result(read, { ret: 64, msgs, snapshot: snap }),
+        res(fdOp, { ret: fd, fd, snapshot: snap }),
+        res(fork, { ret: pid, snapshot: snap }),
+        res(read, { ret: 64, msgs, snapshot: snap }),
       ];
     };
     const sim = run(SIM, 3, 4, 1000, 2000);
@@ -176,7 +179,11 @@ describe('normalise and compare', () => {
     const op: Operation = { op: 'mmap', as: 'a', kind: 'anon', len: '1p' };
     const mk = (base: bigint) =>
       normal(
-        result(op, { ret: Number(base), addr: base, snapshot: snapshot({ areas: [area('a', base, [1])] }) }),
+        res(op, {
+          ret: Number(base),
+          addr: base,
+          snapshot: snapshot({ areas: [pagesArea('a', base, [1])] }),
+        }),
       );
     expect(mk(SIM).fields.get('ret')).toBe('a');
     expect(compareNormal(mk(SIM), mk(KERNEL))).toEqual([]);
@@ -185,9 +192,9 @@ describe('normalise and compare', () => {
   it('reports a run of pages with the same difference once', () => {
     const mk = (base: bigint, pages: number[]) =>
       normal(
-        result(
+        res(
           { op: 'mmap', as: 'a', kind: 'anon', len: '8p' },
-          { snapshot: snapshot({ areas: [area('a', base, pages)] }) },
+          { snapshot: snapshot({ areas: [pagesArea('a', base, pages)] }) },
         ),
       );
     const M = MAPPED_MISSING;
@@ -226,36 +233,29 @@ describe('model limits', () => {
       sim: 'MAPPED|PRESENT|ZERO',
       kernel: 'MAPPED|PRESENT',
     };
-    const r = result({ op: 'touch', thread: 'T1', addr: 'a', access: 'read' });
+    const r = res({ op: 'touch', thread: 'T1', addr: 'a', access: 'read' });
     const at = (op: 'touch' | 'ioctl') => ({ op, sim: r, kernel: r });
     expect(excusedBy(d, at('touch'), [limit])?.id).toBe('zero-page');
     expect(excusedBy(d, at('ioctl'), [limit])).toBeUndefined();
     expect(excusedBy({ ...d, kernel: 'MAPPED' }, at('touch'), [limit])).toBeUndefined();
     expect(excusedBy({ ...d, path: 'snapshot.threads.T1.state' }, at('touch'), [limit])).toBeUndefined();
   });
-  it('excuses a refused COPY source only in the step the executor refused', () => {
-    const op: Operation = {
-      op: 'ioctl',
-      fd: 'uffd',
-      request: 'UFFDIO_COPY',
-      arg: { dst: 'a', src: '0x800000000000', len: '1p' },
-    };
-    const sim = result(op, { ret: -1, errno: 22 });
-    const refused = result(op, {
-      ret: -1,
-      usageError: { message: 'outside this session', field: 'arg.src' },
+  it('excuses what a forked child shows only while fork() waits for its event', () => {
+    const fork: Operation = { op: 'fork', child: 'c', thread: 'F' };
+    const childArea = pagesArea('a', SIM, [PRESENT], { process: 'c' });
+    const sim = res(fork, {
+      blocked: true,
+      snapshot: snapshot({ areas: [pagesArea('a', SIM, [PRESENT]), childArea] }),
     });
-    const [step] = diffRuns([sim], [refused]);
-    expect(step!.differences).toEqual([]);
-    expect(step!.excused.map((e) => [e.difference.path, e.limit.id])).toEqual([
-      ['errno', 'executor-copy-source-outside-session'],
-      ['usageError', 'executor-copy-source-outside-session'],
-    ]);
-    const otherField = result(op, {
-      ret: -1,
-      usageError: { message: 'outside this session', field: 'arg.dst' },
-    });
-    expect(diffRuns([sim], [otherField])[0]!.differences.map((d) => d.path)).toEqual(['errno', 'usageError']);
+    const kernel = (blocked: boolean) =>
+      res(fork, { blocked, snapshot: snapshot({ areas: [pagesArea('a', KERNEL, [PRESENT])] }) });
+    const [waiting] = diffRuns([sim], [kernel(true)]);
+    expect(waiting!.differences).toEqual([]);
+    expect(new Set(waiting!.excused.map((e) => e.limit.id))).toEqual(
+      new Set(['executor-child-unseen-during-fork-event']),
+    );
+    const [returned] = diffRuns([sim], [kernel(false)]);
+    expect(returned!.differences.map((d) => d.path)).toContain('snapshot.areas.c:a.range');
   });
 
   it('excuses hugetlb page-cache pages only in shared hugetlb areas, and only the CACHED bit', () => {
@@ -266,10 +266,15 @@ describe('model limits', () => {
       arg: { dst: 'h', src: { fill: 1 }, len: '1h' },
     };
     const mk = (base: bigint, bits: number, content: Map<number, string>, shared = true) =>
-      result(copy, {
+      res(copy, {
         snapshot: snapshot({
           areas: [
-            area('h', base, [bits, PAGE.MAPPED], { kind: 'hugetlb', shared, pageSize: 2 << 20, content }),
+            pagesArea('h', base, [bits, PAGE.MAPPED], {
+              kind: 'hugetlb',
+              shared,
+              pageSize: 2 << 20,
+              content,
+            }),
           ],
         }),
       });
@@ -292,8 +297,11 @@ describe('model limits', () => {
   it('separates excused differences from the rest in a run diff', () => {
     const touch: Operation = { op: 'touch', thread: 'T1', addr: 'a', access: 'read' };
     const mk = (base: bigint, bits: number, state: 'done' | 'running') =>
-      result(touch, {
-        snapshot: snapshot({ areas: [area('a', base, [bits])], threads: [thread('T1', 7, { state })] }),
+      res(touch, {
+        snapshot: snapshot({
+          areas: [pagesArea('a', base, [bits])],
+          threads: [thread({ name: 'T1', tid: 7, state })],
+        }),
       });
     const [step] = diffRuns(
       [mk(SIM, PAGE.MAPPED | PAGE.PRESENT | PAGE.ZERO, 'done')],

@@ -32,21 +32,6 @@ export interface StepContext {
 
 export const MODEL_LIMITS: readonly ModelLimit[] = [
   {
-    id: 'executor-copy-source-outside-session',
-    title: 'The real-kernel executor does not pass a COPY source outside the session',
-    reason:
-      'The agent may run as root, so it hands the kernel no pointer outside the memory it mapped for the ' +
-      'session, even one the kernel would refuse itself: a UFFDIO_COPY source past the end of user space ' +
-      "or wrapping around it. It refuses such a COPY before any syscall; the simulator shows the kernel's " +
-      'answer (EINVAL since 6.6, EFAULT before).',
-    paths: ['usageError', 'ret', 'errno', 'struct.**'],
-    ops: ['ioctl'],
-    rule: {
-      text: "the executor refused the step's arg.src as outside the session",
-      test: (_d, { sim, kernel }) => !sim.usageError && kernel.usageError?.field === 'arg.src',
-    },
-  },
-  {
     id: 'executor-child-unseen-during-fork-event',
     title: 'A forked child is invisible to the executor until fork() returns',
     reason:

@@ -237,87 +237,99 @@ const sequence = fc
   .tuple(prefix, fc.array(operation, { minLength: 5, maxLength: 25 }))
   .map(([p, o]) => [...p, ...o]);
 
+/** Fails the property with a message naming the step (plain checks: expect() per page is slow). */
+function ensure(ok: boolean, message: () => string): void {
+  if (!ok) throw new Error(message());
+}
+
 /** The checks every step must pass. */
 function check(r: Result, step: number, prev: Snapshot): void {
-  const where = `step ${step}: ${r.call}`;
-  expect(
-    r.usageError?.message.startsWith(INTERNAL_ERROR) ?? false,
-    `${where}: ${r.usageError?.message}`,
-  ).toBe(false);
-  if (!r.usageError && !(r.op.op === 'read' && r.blocked)) {
-    expect(r.errno !== undefined, where).toBe(r.ret === -1);
+  const where = () => `step ${step}: ${r.call}`;
+  const u = r.usageError;
+  ensure(!u?.message.startsWith(INTERNAL_ERROR), () => `${where()}: ${u?.message}`);
+  if (!u && !(r.op.op === 'read' && r.blocked)) {
+    ensure(
+      (r.errno !== undefined) === (r.ret === -1),
+      () => `${where()}: ret ${r.ret} with errno ${r.errno}`,
+    );
   }
-  if (r.errno !== undefined) expect(r.ret, where).toBe(-1);
+  ensure(r.errno === undefined || r.ret === -1, () => `${where()}: errno ${r.errno} with ret ${r.ret}`);
   const s = r.snapshot;
 
   // A thread is blocked iff its fault or event sits on exactly one uffd queue.
   const faults = new Map<string, number>();
   const events = new Map<string, number>();
-  for (const u of s.uffds) {
-    for (const f of [...u.pending, ...u.waiting]) faults.set(f.thread, (faults.get(f.thread) ?? 0) + 1);
-    for (const e of u.events) events.set(e.thread, (events.get(e.thread) ?? 0) + 1);
+  for (const q of s.uffds) {
+    for (const f of q.pending) faults.set(f.thread, (faults.get(f.thread) ?? 0) + 1);
+    for (const f of q.waiting) faults.set(f.thread, (faults.get(f.thread) ?? 0) + 1);
+    for (const e of q.events) events.set(e.thread, (events.get(e.thread) ?? 0) + 1);
   }
   for (const t of s.threads) {
-    expect(faults.get(t.name) ?? 0, `${where}: ${t.name} ${t.state} in fault queues`).toBe(
-      t.state === 'blocked-fault' ? 1 : 0,
+    const nf = faults.get(t.name) ?? 0;
+    const ne = events.get(t.name) ?? 0;
+    ensure(
+      nf === (t.state === 'blocked-fault' ? 1 : 0),
+      () => `${where()}: ${t.name} ${t.state}, in ${nf} fault queues`,
     );
-    expect(events.get(t.name) ?? 0, `${where}: ${t.name} ${t.state} in event queues`).toBe(
-      t.state === 'blocked-event' ? 1 : 0,
+    ensure(
+      ne === (t.state === 'blocked-event' ? 1 : 0),
+      () => `${where()}: ${t.name} ${t.state}, in ${ne} event queues`,
     );
   }
 
   // A fault queued by this step is explained by a registration of that uffd in its mm.
-  for (const u of s.uffds) {
-    for (const f of u.pending) {
+  for (const q of s.uffds) {
+    for (const f of q.pending) {
       const t = s.threads.find((x) => x.name === f.thread)!;
       if (t.since !== step) continue;
       const reg = s.registrations.find(
-        (g) => g.process === u.mm && g.uffd === u.name && f.address >= g.start && f.address < g.end,
+        (g) => g.process === q.mm && g.uffd === q.name && f.address >= g.start && f.address < g.end,
       );
-      expect(
-        reg,
-        `${where}: fault of ${f.thread} at ${f.address.toString(16)} has no registration`,
-      ).toBeDefined();
+      const at = () => `${where()}: fault of ${f.thread} at ${f.address.toString(16)} flags ${f.flags}`;
+      ensure(reg !== undefined, () => `${at()} has no registration`);
       const need = f.flags & 2 ? 2n : f.flags & 4 ? 4n : 1n;
-      expect(reg!.mode & need, `${where}: mode ${reg!.mode} does not explain flags ${f.flags}`).toBe(need);
+      ensure((reg!.mode & need) === need, () => `${at()}: mode ${reg!.mode} does not explain it`);
     }
   }
 
   // Page bits make sense, and content goes with present or cached pages.
   for (const a of s.areas) {
-    a.pages.forEach((bits, i) => {
-      const at = `${where}: ${a.process}:${a.name} page ${i} bits ${bits}`;
-      if (!(bits & PAGE.MAPPED)) expect(bits, at).toBe(0);
-      if (bits & PAGE.ZERO) expect(bits & PAGE.PRESENT, at).toBeTruthy();
-      if (bits & PAGE.POISONED) expect(bits & (PAGE.PRESENT | PAGE.UFFD_WP), at).toBe(0);
-      if (bits & PAGE.CACHED) expect(['shmem', 'memfd', 'hugetlb'], at).toContain(a.kind);
-      expect(a.content.has(i), at).toBe((bits & (PAGE.PRESENT | PAGE.CACHED)) !== 0);
-    });
-  }
-
-  // Registrations are whole pages of mapped memory and do not overlap.
-  const byProcess = new Map<string, { start: bigint; end: bigint }[]>();
-  for (const g of s.registrations) {
-    expect(g.start % 4096n, where).toBe(0n);
-    expect(g.end > g.start, where).toBe(true);
-    expect(g.mode > 0n && g.mode < 8n, where).toBe(true);
-    const list = byProcess.get(g.process) ?? [];
-    for (const o of list)
-      expect(g.start >= o.end || g.end <= o.start, `${where}: overlapping registrations`).toBe(true);
-    list.push(g);
-    byProcess.set(g.process, list);
-    for (const a of s.areas.filter((x) => x.process === g.process)) {
-      for (let i = 0; i < a.pages.length; i++) {
-        const p = a.start + BigInt(i * a.pageSize);
-        if (p >= g.start && p < g.end)
-          expect(a.pages[i]! & PAGE.MAPPED, `${where}: registered but unmapped`).toBeTruthy();
-      }
+    const shmem = a.kind === 'shmem' || a.kind === 'memfd' || a.kind === 'hugetlb';
+    for (let i = 0; i < a.pages.length; i++) {
+      const bits = a.pages[i]!;
+      const at = () => `${where()}: ${a.process}:${a.name} page ${i} bits ${bits}`;
+      ensure(bits & PAGE.MAPPED ? true : bits === 0, at);
+      ensure(!(bits & PAGE.ZERO) || (bits & PAGE.PRESENT) !== 0, at);
+      ensure(!(bits & PAGE.POISONED) || (bits & (PAGE.PRESENT | PAGE.UFFD_WP)) === 0, at);
+      ensure(!(bits & PAGE.CACHED) || shmem, at);
+      ensure(a.content.has(i) === ((bits & (PAGE.PRESENT | PAGE.CACHED)) !== 0), at);
     }
   }
 
-  // Processes that exited stay listed; threads never come back from exited.
+  // Registrations are whole pages of mapped memory and do not overlap.
+  const regs = [...s.registrations].sort((x, y) =>
+    x.process < y.process ? -1 : x.process > y.process ? 1 : Number(x.start - y.start),
+  );
+  regs.forEach((g, i) => {
+    const at = () => `${where()}: registration ${g.process} ${g.start.toString(16)}-${g.end.toString(16)}`;
+    ensure(g.start % 4096n === 0n && g.end > g.start && g.mode > 0n && g.mode < 8n, at);
+    const next = regs[i + 1];
+    ensure(!next || next.process !== g.process || next.start >= g.end, () => `${at()} overlaps the next`);
+    for (const a of s.areas) {
+      if (a.process !== g.process || a.start >= g.end || a.start + a.len <= g.start) continue;
+      for (let j = 0; j < a.pages.length; j++) {
+        const p = a.start + BigInt(j * a.pageSize);
+        if (p >= g.start && p < g.end)
+          ensure((a.pages[j]! & PAGE.MAPPED) !== 0, () => `${at()}: unmapped page`);
+      }
+    }
+  });
+
+  // Threads never come back from exited.
   for (const t of prev.threads) {
-    if (t.state === 'exited') expect(s.threads.find((x) => x.name === t.name)?.state, where).toBe('exited');
+    if (t.state !== 'exited') continue;
+    const now = s.threads.find((x) => x.name === t.name)?.state;
+    ensure(now === 'exited', () => `${where()}: ${t.name} came back as ${now}`);
   }
 }
 

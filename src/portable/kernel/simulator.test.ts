@@ -83,6 +83,32 @@ describe('names and numbers', () => {
       });
   });
 
+  it('returns the address from mmap and mremap, and an area grown in place takes the new pages', () => {
+    sim()
+      .mmap('a', 'anon', '2p')
+      .expectRet(0x100000000000)
+      .mremap('a', '2p', '3p', ['MREMAP_MAYMOVE'], 'b')
+      .expectRet(0x100000600000)
+      .check((_s, t) => expect(t.last.addr).toBe(0x100000600000n))
+      .mremap('b', '3p', '5p', [])
+      .expectRet(0x100000600000)
+      .check((s) => expect(s.areas.find((x) => x.name === 'b')!.len).toBe(5n * 4096n))
+      .expectPage('b+4p', 'missing')
+      .expectPage('a', 'not-mapped');
+  });
+
+  it('refuses a shared anon area, a file for an anonymous kind, and the backend’s own names', () => {
+    sim()
+      .mmap('a', 'anon', '1p', { shared: true })
+      .expectUsage(/kind shmem/, 'shared');
+    sim()
+      .mmap('a', 'hugetlb', '1h', { file: 'x' })
+      .expectUsage(/private hugetlb area has no file/, 'file');
+    sim()
+      .mmap('$a', 'anon', '1p')
+      .expectUsage(/backend’s own/, 'as');
+  });
+
   it('places areas 2 MiB aligned with gaps, from SIM_AREA_BASE', () => {
     sim()
       .mmap('a', 'anon', '1p')
@@ -126,7 +152,7 @@ describe('refused operations (usageError, nothing reaches the kernel)', () => {
     sim()
       .mmap('a', 'anon', '1p')
       .mmap('a', 'anon', '1p')
-      .expectUsage(/exists already/, 'as')
+      .expectUsage(/already used in this session/, 'as')
       .userfaultfd('u')
       .userfaultfd('u')
       .expectUsage(/already an open fd/, 'as')

@@ -53,16 +53,24 @@ function buildAreaSnapshot(s: Session, a: Area): AreaSnapshot {
       content.set(i, k.pages.tag(page));
     }
   }
-  mm.pt.forEach(base, base + n * step, (pn, bits, page) => {
-    if ((pn - base) % step) return;
-    const i = (pn - base) / step;
-    if (!(pages[i]! & PAGE.MAPPED)) return;
-    if (bits & PTE.PRESENT) {
-      pages[i]! |= PAGE.PRESENT | (bits & PTE.ZERO ? PAGE.ZERO : 0);
-      content.set(i, bits & PTE.ZERO ? '00' : k.pages.tag(page));
+  const tag = (page: number) => k.pages.tag(page);
+  mm.pt.forEachTable(base, base + n * step, (tbase, bits, ids, lo, hi) => {
+    for (let j = lo; j < hi; j++) {
+      const b = bits[j]!;
+      if (b === 0) continue;
+      const off = tbase + j - base;
+      if (off % step) continue;
+      const i = off / step;
+      let p = pages[i]!;
+      if (!(p & PAGE.MAPPED)) continue;
+      if (b & PTE.PRESENT) {
+        p |= b & PTE.ZERO ? PAGE.PRESENT | PAGE.ZERO : PAGE.PRESENT;
+        content.set(i, b & PTE.ZERO ? '00' : tag(ids[j]!));
+      }
+      if (b & PTE.UFFD_WP) p |= PAGE.UFFD_WP;
+      if (b & PTE.POISON) p |= PAGE.POISONED;
+      pages[i] = p;
     }
-    if (bits & PTE.UFFD_WP) pages[i]! |= PAGE.UFFD_WP;
-    if (bits & PTE.POISON) pages[i]! |= PAGE.POISONED;
   });
   return {
     name: a.name,

@@ -166,10 +166,16 @@ export function resolveStruct(
   let fill: number | undefined;
   const fields = fieldsOf(layout);
   const visit = (obj: StructArg, prefix: string): void => {
-    for (const [key, v] of Object.entries(obj)) {
+    for (const key of Object.keys(obj)) {
+      const v = obj[key]!;
       const path = prefix + key;
-      const field = `arg.${path}`;
       const f = fields.get(path);
+      // The common case, a plain number in a known field, needs no more.
+      if (f && typeof v === 'number' && Number.isSafeInteger(v)) {
+        values[f.name] = wrap(f, BigInt(v));
+        continue;
+      }
+      const field = `arg.${path}`;
       if (layout.name === 'uffdio_copy' && path === 'src' && isFill(v)) {
         fill = fillByte(v, field);
         continue;

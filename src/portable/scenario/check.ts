@@ -2,18 +2,16 @@
 // resolved with the expression language against the run's areas, compared as the field's C type.
 
 import type { Placement } from '../diff/address';
-import { runs } from '../diff/runs';
 import { evalMask, ExprError, type Expr, type ExprContext } from '../model/expr';
 import type { Result } from '../model/result';
-import { pageStateName, type AreaSnapshot, type Snapshot } from '../model/snapshot';
+import type { Snapshot } from '../model/snapshot';
 import { errnoName } from '../uapi/errno';
 import { msgFields } from '../uapi/msg';
-import { IOCTL_BY_NAME } from '../uapi/names';
 import { FIELD_SIZE, STRUCTS, type FieldLayout, type FieldValue } from '../uapi/structs';
 import { constantValue } from './constants';
-import type { Expectation, RegistrationExpectation } from './format';
-import { parsePageKey } from './page-key';
-import { formatField, namesFrom, type ValueNames } from './values';
+import type { Expectation } from './format';
+import { checkPages, checkRegistrations, type Miss } from './check-snapshot';
+import { formatAddress, formatField, namesFrom, type ValueNames } from './values';
 
 export interface FieldMismatch {
   /** e.g. `struct.copy`, `msgs[0].arg.pagefault.address`, `pages[a+1p]`. */
@@ -97,8 +95,8 @@ export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch
           if (th.address !== a) {
             miss(
               `threads.${name}.address`,
-              fmtAddr(a, names),
-              th.address === undefined ? 'none' : fmtAddr(th.address, names),
+              formatAddress(a, names),
+              th.address === undefined ? 'none' : formatAddress(th.address, names),
             );
           }
         });
@@ -165,8 +163,6 @@ function asFieldType(f: FieldLayout, v: bigint): bigint {
   return f.type === 's64' ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
 }
 
-type Miss = (field: string, expected: unknown, actual: unknown) => void;
-
 function compareField(
   path: string,
   f: FieldLayout,
@@ -177,10 +173,6 @@ function compareField(
 ) {
   const w = asFieldType(f, want);
   if (w !== asFieldType(f, BigInt(got))) miss(path, formatField(f, w, names), formatField(f, got, names));
-}
-
-function fmtAddr(a: bigint, names: ValueNames): string {
-  return formatField({ role: 'addr' }, a, names);
 }
 
 function checkMsgs(
@@ -221,76 +213,4 @@ function checkMsgs(
       });
     }
   });
-}
-
-function areaAt(snap: Snapshot, process: string, addr: bigint): AreaSnapshot | undefined {
-  return snap.areas.find((a) => a.process === process && addr >= a.start && addr < a.start + a.len);
-}
-
-function checkPages(
-  key: string,
-  p: NonNullable<Expectation['pages']>[string],
-  snap: Snapshot,
-  value: (e: Expr) => bigint,
-  names: ValueNames,
-  miss: Miss,
-) {
-  const k = parsePageKey(key);
-  const want = typeof p === 'string' ? { state: p } : p;
-  const from = value(k.from);
-  const to = k.to === undefined ? undefined : value(k.to);
-  const prefix = k.process === 'main' ? '' : `${k.process}:`;
-  const seen: { addr: bigint; end: bigint; state: string; content: string }[] = [];
-  let addr = from;
-  do {
-    const area = areaAt(snap, k.process, addr);
-    const unit = BigInt(area?.pageSize ?? snap.pageSize);
-    const index = area ? Number((addr - area.start) / unit) : -1;
-    const end = area ? area.start + BigInt(index + 1) * unit : addr + unit;
-    seen.push({
-      addr,
-      end,
-      state: pageStateName(area ? (area.pages[index] ?? 0) : 0),
-      content: (area && area.content.get(index)) ?? 'none',
-    });
-    addr = end;
-  } while (to !== undefined && addr < to);
-  // Consecutive pages with the same mismatch are reported once, as a range [first, end).
-  for (const [field, expected] of [
-    ['', want.state],
-    ['.content', want.content],
-  ] as const) {
-    if (expected === undefined) continue;
-    const actual = (i: number) => (field === '' ? seen[i]!.state : seen[i]!.content);
-    for (const r of runs(seen.length, (i) => (actual(i) === expected ? undefined : actual(i)))) {
-      const first = fmtAddr(seen[r.from]!.addr, names);
-      const where = r.from === r.to ? first : `${first}..${fmtAddr(seen[r.to]!.end, names)}`;
-      miss(`pages[${prefix}${where}]${field}`, expected, r.key);
-    }
-  }
-}
-
-function checkRegistrations(
-  want: readonly RegistrationExpectation[],
-  snap: Snapshot,
-  value: (e: Expr | readonly Expr[], role?: FieldLayout['role']) => bigint,
-  names: ValueNames,
-  miss: Miss,
-) {
-  const procs = new Set(want.map((r) => r.process ?? 'main'));
-  if (procs.size === 0) procs.add('main');
-  const line = (p: string, start: bigint, end: bigint, mode: bigint, uffd?: string) =>
-    `${p === 'main' ? '' : `${p}:`}${fmtAddr(start, names)}..${fmtAddr(end, names)} ${formatField({ role: 'mode' }, mode, { ...names, modes: IOCTL_BY_NAME.get('UFFDIO_REGISTER')?.modes })}${uffd ? ` ${uffd}` : ''}`;
-  const expected = want.map((r) => {
-    const start = value(r.start);
-    return line(r.process ?? 'main', start, start + value(r.len), value(r.mode, 'mode'), r.uffd);
-  });
-  // Which uffd holds a range is checked when the expectation names it (on every entry).
-  const showUffd = want.some((r) => r.uffd !== undefined);
-  const actual = snap.registrations
-    .filter((r) => procs.has(r.process))
-    .sort((a, b) => (a.process === b.process ? (a.start < b.start ? -1 : 1) : a.process < b.process ? -1 : 1))
-    .map((r) => line(r.process, r.start, r.end, r.mode, showUffd ? r.uffd : undefined));
-  if (expected.join(', ') !== actual.join(', '))
-    miss('registrations', expected.join(', ') || 'none', actual.join(', ') || 'none');
 }

@@ -86,3 +86,7 @@ export function formatField(field: Pick<FieldLayout, 'role'>, value: FieldValue,
       return v === 0n ? '0' : hexOf(v);
   }
 }
+
+/** An address relative to the areas: `a+1p+0x10`. */
+export const formatAddress = (a: bigint, names: ValueNames): string =>
+  formatField({ role: 'addr' }, a, names);

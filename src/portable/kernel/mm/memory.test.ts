@@ -177,6 +177,10 @@ describe('hugetlb', () => {
     huge().copy('h', '1p').expectErrno('EINVAL').expectStruct({ copy: '-EINVAL' });
   });
 
+  it('a forked child keeps the private huge pages (copy-on-write)', () => {
+    huge().copy('h', '1h').fork('c').expectPage('c:h', 'present', '41').expectPage('c:h+1h', 'missing');
+  });
+
   it('shared hugetlb has MINOR faults through an alias', () => {
     sim()
       .mmap('h', 'hugetlb', '1h', { shared: true, file: 'hf' })

@@ -13,6 +13,7 @@ import { userfaultfdRelease } from '../fs/userfaultfd-events';
 import { sysUserfaultfd } from '../fs/userfaultfd';
 import type { UserfaultfdCtx } from '../fs/userfaultfd-ctx';
 import { syscallOutcome, type Outcome } from './outcome';
+import { uffdMsgs } from './views';
 import type { Session } from './session';
 
 const flagsText = (v: number): string => (v ? `0x${v.toString(16)}` : '0');
@@ -72,7 +73,7 @@ export function doRead(s: Session, op: OperationOf<'read'>): Outcome {
     return { call, ret: -1, blocked: true };
   }
   if (typeof got === 'number') return syscallOutcome(got, call);
-  return { call, ret: got.length * UFFD_MSG_SIZE, msgs: got };
+  return { call, ret: got.length * UFFD_MSG_SIZE, msgs: uffdMsgs(got) };
 }
 
 export function doPoll(s: Session, op: OperationOf<'poll'>): Outcome {

@@ -6,7 +6,7 @@ import { copyProcess } from '../fork';
 import { doExit } from '../exit';
 import { removeFaultWaiter } from '../fs/userfaultfd-fault';
 import { accessError, userAccess } from '../mm/uaccess';
-import { vmaLookup, vmaPageSize } from '../mm/vma';
+import { VM, vmaLookup, vmaPageSize } from '../mm/vma';
 import type { TaskBody } from '../sched';
 import { runOnTask } from './run-task';
 import type { Outcome } from './outcome';
@@ -19,7 +19,8 @@ function checkAccessible(s: Session, mmOwner: string, addr: number, len: number,
   const mm = s.k.processes.get(mmOwner)!.mm;
   for (let a = addr; a < addr + len;) {
     const vma = vmaLookup(mm, a);
-    if (!vma || accessError(vma, write)) {
+    // Stricter than x86 (where a write-only mapping reads too): both engines refuse what is not PROT_READ.
+    if (!vma || accessError(vma, write) || !(vma.flags & VM.READ)) {
       const why = vma ? `does not allow a ${write ? 'write' : 'read'}` : 'is not mapped';
       throw new UsageFailure(`${hex(a)} ${why}: the touch would raise SIGSEGV and kill the process`, 'addr');
     }
