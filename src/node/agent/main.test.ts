@@ -109,4 +109,16 @@ describe('npm run agent', { timeout: 60_000 }, () => {
     const again = await startAgentProcess();
     expect(again.token).not.toBe(token);
   });
+
+  it('still stops on SIGTERM after its console went away', async () => {
+    const { url, token } = await startAgentProcess();
+    const agent = running!;
+    agent.stdout!.destroy();
+    agent.stderr!.destroy();
+    const client = await AgentClient.connect({ url, token, WebSocket });
+    await client.run({ op: 'mmap', as: 'a', kind: 'anon', len: '1p' });
+    const exited = new Promise<number | null>((resolve) => agent.once('exit', resolve));
+    agent.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
 });

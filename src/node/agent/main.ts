@@ -21,7 +21,22 @@ import {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const time = (): string => new Date().toTimeString().slice(0, 8);
-const log = (line: string): void => console.log(`${time()} ${line}`);
+
+/**
+ * The console may go away under a running agent (its terminal closed, the reader of its pipe exited).
+ * Writing on would fail again and again; the agent then serves silently, and still stops on a signal.
+ */
+let consoleGone = false;
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => (consoleGone = true));
+
+function log(line: string): void {
+  if (consoleGone) return;
+  try {
+    console.log(`${time()} ${line}`);
+  } catch {
+    consoleGone = true;
+  }
+}
 
 function fail(message: string, status = 2): never {
   console.error(`agent: ${message}`);
@@ -88,13 +103,13 @@ async function main(): Promise<void> {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
-      console.error(`agent: ${signal} again: stopping at once`);
+      log(`${signal} again: stopping at once`);
       process.kill(process.pid, 'SIGKILL');
     }
     stopping = true;
     log(`${signal}: ending every session`);
     const grace = setTimeout(() => {
-      console.error(`agent: sessions did not end within ${SHUTDOWN_GRACE_MS / 1000} s; stopping at once`);
+      log(`sessions did not end within ${SHUTDOWN_GRACE_MS / 1000} s; stopping at once`);
       process.kill(process.pid, 'SIGKILL');
     }, SHUTDOWN_GRACE_MS);
     grace.unref();
@@ -106,8 +121,7 @@ async function main(): Promise<void> {
         process.exit(0);
       });
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
   // A long-running server: an unexpected error is reported and the agent carries on serving.
   process.on('uncaughtException', (e) => log(`unexpected error: ${e.stack ?? e}`));
   process.on('unhandledRejection', (e) => log(`unexpected error: ${e instanceof Error ? e.stack : e}`));
