@@ -20,6 +20,7 @@ export function doExit(k: Kernel, p: Process): void {
   for (const t of p.threads) {
     t.state = 'exited';
     t.body = null;
+    t.address = undefined;
   }
   const mm = p.mm;
   for (const vma of mm.vmas) zapPageRange(k, vma, vma.start, vma.end, true);

@@ -8,12 +8,16 @@ import { dupUserfaultfd, dupUserfaultfdComplete, type ForkCtx } from './fs/userf
 import type { Kernel } from './kernel';
 import { PAGE_SIZE } from './mm/page';
 import { PTE } from './mm/pgtable';
-import { userfaultfdWp, VM, vmaIsAnonymous, type Vma } from './mm/vma';
+import { userfaultfdWp, VM, type Vma } from './mm/vma';
 import type { Process } from './sched';
 
-/** vma_needs_copy(): PTEs are copied where a later fault could not rebuild them. */
+/**
+ * vma_needs_copy(): PTEs are copied where a later fault could not rebuild them: anonymous pages
+ * (a private mapping with an anon_vma) and uffd-wp state. A private mapping only ever read has no
+ * anon_vma: its zero-page PTEs are not copied, the child faults them in again.
+ */
 function vmaNeedsCopy(dst: Vma, src: Vma): boolean {
-  return userfaultfdWp(dst) || src.anonVma !== 0 || vmaIsAnonymous(src);
+  return userfaultfdWp(dst) || src.anonVma !== 0;
 }
 
 /** copy_page_range(): copy_present_pte() and copy_nonpresent_pte() for markers. */

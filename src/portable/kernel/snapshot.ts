@@ -125,9 +125,16 @@ function uffdSnapshots(s: Session): UffdSnapshot[] {
   return out;
 }
 
+/** Areas and registrations are those of the processes running now (a child is not before its fork returns). */
+const running = (s: Session, name: string): boolean => {
+  const p = s.k.processes.get(name);
+  return p !== undefined && p.alive && p.started;
+};
+
 function registrations(s: Session): RegistrationSnapshot[] {
   const out: RegistrationSnapshot[] = [];
   for (const p of s.k.processes.values()) {
+    if (!running(s, p.name)) continue;
     for (const v of p.mm.vmas) {
       if (!v.ctx) continue;
       out.push({
@@ -169,7 +176,7 @@ export function takeSnapshot(s: Session): Snapshot {
     pageSize: PAGE_SIZE,
     hugePageSize: HPAGE_SIZE,
     processes: [...s.k.processes.values()].map((p) => ({ name: p.name, pid: p.pid, alive: p.alive })),
-    areas: s.areas.list.map((a) => areaSnapshot(s, a)),
+    areas: s.areas.list.filter((a) => running(s, a.process)).map((a) => areaSnapshot(s, a)),
     registrations: registrations(s),
     uffds: uffdSnapshots(s),
     fds: s.fds

@@ -74,7 +74,8 @@ function* madviseVmaBehavior(k: Kernel, vma: Vma, start: number, end: number, ad
       return yield* madviseRemove(k, vma, start, end);
     case 'MADV_PAGEOUT':
     case 'MADV_COLD':
-      return 0;
+      // can_madv_lru_vma(): not on hugetlb.
+      return isVmHugetlbPage(vma) ? -E.EINVAL : 0;
   }
 }
 

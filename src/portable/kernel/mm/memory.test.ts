@@ -1,7 +1,7 @@
 // The fault paths under userfaultfd: anonymous memory, shmem (MISSING on a hole, MINOR on a cached
 // page, fault-around, private mappings), and hugetlb (reference 1.6, 1.9, 1.13, the p3 and p5 probes).
 
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { PAGE } from '../../model/snapshot';
 import { sim } from '../testing/sim-test';
 
@@ -25,7 +25,7 @@ describe('anonymous memory without userfaultfd', () => {
       .expectUsage(/is not mapped/, 'addr')
       .write('T1', 'a')
       .expectUsage(/does not allow a write/)
-      .check((s) => expect(s.threads.map((t) => t.name)).toEqual(['main']));
+      .expectThread('T1', 'idle');
   });
 });
 

@@ -8,6 +8,7 @@ import { UFFD_FEATURE_WP_ASYNC } from '../../uapi/userfaultfd';
 import type { Kernel } from '../kernel';
 import { VM_FAULT, type VmFault } from './fault';
 import { hugetlbFault } from './hugetlb';
+import type { Inode } from './filemap';
 import { PAGE_SIZE } from './page';
 import { PTE, PTRS_PER_PTE } from './pgtable';
 import {
@@ -164,6 +165,12 @@ function fileFault(k: Kernel, vmf: VmFault): { ret: number; page: number } {
   return { ret: 0, page };
 }
 
+function cacheZeroPage(k: Kernel, file: Inode, index: number): number {
+  const page = k.pages.alloc(0);
+  file.add(index, page);
+  return page;
+}
+
 /** fault_around_bytes (64 KiB): a file read maps up to 16 cached neighbours too. */
 const FAULT_AROUND_PAGES = 16;
 
@@ -189,7 +196,9 @@ function doFaultAround(k: Kernel, vmf: VmFault): void {
     const pn = vmf.pn - pteOff + i;
     if (pt.bits(pn) !== 0) continue;
     const index = linearPageIndex(vma, pn * PAGE_SIZE);
-    const page = index < file.pages ? file.find(index) : 0;
+    if (index >= file.pages) continue;
+    // A regular file's pages are on disk and come in by readahead: all of them count as cached.
+    const page = file.find(index) || (file.type === 'regular' ? cacheZeroPage(k, file, index) : 0);
     if (page) pt.set(pn, fileMapBits(vma, false), k.pages.get(page));
   }
 }

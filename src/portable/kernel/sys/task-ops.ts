@@ -38,8 +38,9 @@ export function doTouch(s: Session, op: OperationOf<'touch'>): Outcome {
   }
   if (len <= 0 || len > 1 << 30) throw new UsageFailure(`len must be 1 byte to 1 GiB, got ${len}`, 'len');
   const write = op.access === 'write';
-  checkAccessible(s, s.processOf(op.thread).name, addr, len, write);
+  // The thread exists from here on, whether or not the touch is refused (as in the executor).
   const task = s.task(op.thread);
+  checkAccessible(s, task.process.name, addr, len, write);
   const k = s.k;
   const body = userAccess(k, task.process.mm, addr, len, write, value);
   const where = hex(addr);
