@@ -33,7 +33,7 @@ export const DEFAULT_OPTIONS: ExecutorOptions = {
   maxReadBytes: 64 * 1024,
   maxTouchBytes: 64n << 20n,
   maxHugePages: 64,
-  settleTimeoutMs: 2000,
+  settleTimeoutMs: 5000,
 };
 
 /** A request the executor refuses before any syscall: a name, a cap, an address outside the session. */
