@@ -3,7 +3,11 @@
 import { formatFigure, type BenchModule } from './report';
 
 const MODULES: Record<string, () => Promise<{ default: BenchModule }>> = {
+  simulator: () => import('./simulator'),
   kernel: () => import('./kernel'),
+  agent: () => import('./agent'),
+  scenarios: () => import('./scenarios'),
+  ui: () => import('./ui'),
 };
 
 async function main(): Promise<void> {

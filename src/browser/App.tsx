@@ -1,10 +1,10 @@
 // The one screen: header and narration on top; the memory grid, threads and fault queue on the left;
 // the monitor on the right; the timeline and the console below.
 
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { AgentDialog } from './agent/AgentDialog';
 import { CompareDialog } from './agent/CompareDialog';
-import { ConsolePanel } from './console/ConsolePanel';
+import { SidePanel } from './SidePanel';
 import { FaultQueue } from './queue/FaultQueue';
 import { Legend } from './grid/Legend';
 import { PageGrid } from './grid/PageGrid';
@@ -12,7 +12,6 @@ import { Header } from './header/Header';
 import { ShortcutsDialog } from './help/Shortcuts';
 import { useShortcuts } from './help/use-shortcuts';
 import { LibraryDialog } from './library/Library';
-import { Monitor } from './monitor/Monitor';
 import { useUi } from './state/context';
 import { PlaygroundProvider } from './state/Provider';
 import type { Playground } from './state/store';
@@ -51,7 +50,20 @@ function Memory() {
   );
 }
 
-function Playground() {
+function Notice({ text }: { text: string }) {
+  const [shown, setShown] = useState(true);
+  if (!shown) return null;
+  return (
+    <p className="notice" role="alert" data-testid="app.notice">
+      {text}{' '}
+      <button className="btn small" onClick={() => setShown(false)}>
+        dismiss
+      </button>
+    </p>
+  );
+}
+
+function Playground({ notice }: { notice?: string }) {
   useShortcuts();
   const theme = useUi((s) => s.theme);
   useEffect(() => {
@@ -60,6 +72,7 @@ function Playground() {
   return (
     <div className="app">
       <Header />
+      {notice && <Notice text={notice} />}
       <Narration />
       <main className="app-main">
         <div className="app-left">
@@ -69,7 +82,7 @@ function Playground() {
             <FaultQueue />
           </div>
         </div>
-        <Monitor />
+        <SidePanel />
       </main>
       <div className="app-bottom">
         <Timeline />
@@ -78,7 +91,6 @@ function Playground() {
           <StepLog />
         </details>
       </div>
-      <ConsolePanel />
       <ShortcutsDialog />
       <LibraryDialog />
       <AgentDialog />
@@ -87,10 +99,10 @@ function Playground() {
   );
 }
 
-export function App({ playground }: { playground: Playground }) {
+export function App({ playground, notice }: { playground: Playground; notice?: string }) {
   return (
     <PlaygroundProvider playground={playground}>
-      <Playground />
+      <Playground {...(notice ? { notice } : {})} />
     </PlaygroundProvider>
   );
 }

@@ -13,7 +13,9 @@ export interface BootOptions {
 }
 
 /** The playground, with the session restored: the link's if there is one, else the last visit's. */
-export async function boot(opts: BootOptions): Promise<{ playground: Playground; problem?: string }> {
+export async function boot(
+  opts: BootOptions,
+): Promise<{ playground: Playground; problem?: string; flush: () => void }> {
   const playground = createPlayground({ createEngine: opts.createEngine, kernel: NEWEST_KERNEL });
   const { actions } = playground.store.getState();
   let problem: string | undefined;
@@ -25,6 +27,11 @@ export async function boot(opts: BootOptions): Promise<{ playground: Playground;
     problem = e instanceof Error ? e.message : String(e);
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Saves now: on leaving the page, a change in the last moments must not wait for the timer. */
+  const flush = () => {
+    clearTimeout(timer);
+    saveLocal(opts.storage, savedSession(playground.store.getState()));
+  };
   playground.store.subscribe((s, prev) => {
     if (
       s.entries === prev.entries &&
@@ -35,7 +42,7 @@ export async function boot(opts: BootOptions): Promise<{ playground: Playground;
     )
       return;
     clearTimeout(timer);
-    timer = setTimeout(() => saveLocal(opts.storage, savedSession(playground.store.getState())), 200);
+    timer = setTimeout(flush, 200);
   });
-  return { playground, ...(problem ? { problem } : {}) };
+  return { playground, flush, ...(problem ? { problem } : {}) };
 }

@@ -12,11 +12,16 @@ import './styles/panels.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
-const { playground, problem } = await boot({ createEngine, storage: localStorage, hash: location.hash });
-if (problem) console.warn(`The saved session was not restored: ${problem}`);
+const { playground, problem, flush } = await boot({
+  createEngine,
+  storage: localStorage,
+  hash: location.hash,
+});
+addEventListener('pagehide', flush);
+const notice = problem ? `The saved session was not restored (${problem}); this is a new one.` : undefined;
 createRoot(root).render(
   <StrictMode>
-    <App playground={playground} />
+    <App playground={playground} {...(notice ? { notice } : {})} />
   </StrictMode>,
 );
 const agent = agentFromSearch(location.search);

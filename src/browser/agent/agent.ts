@@ -67,7 +67,7 @@ export async function connectAgent(pg: Playground, opts: ConnectOptions): Promis
     });
     client = c;
     const doctor = await c.doctor();
-    agentStore.setState({ status: 'connected', doctor, version: c.info().kernelVersion });
+    agentStore.setState({ status: 'connected', doctor, version: doctor.kernel.version });
     c.onClose((reason) => {
       if (client !== c) return;
       client = undefined;
@@ -87,7 +87,9 @@ export async function connectAgent(pg: Playground, opts: ConnectOptions): Promis
 export async function runOnKernel(pg: Playground): Promise<void> {
   const c = client;
   if (!c) return;
-  await pg.store.getState().actions.setEngine(() => agentEngine(c), c.info().kernelVersion);
+  await pg.store
+    .getState()
+    .actions.setEngine(() => agentEngine(c), agentStore.getState().version ?? c.info().kernelVersion);
 }
 
 /** Back to the simulator, with the agent's kernel version as the profile when there is one. */

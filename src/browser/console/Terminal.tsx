@@ -42,6 +42,12 @@ export default function ConsoleTerminal() {
     const ctl = new ConsoleController({ write: (d) => term.write(d), clear: () => term.clear() }, pg);
     ctl.start();
     const input = term.onData((d) => ctl.feed(d));
+    // The terminal keeps Tab (completion); Escape hands the keyboard back to the page.
+    term.attachCustomKeyEventHandler((e) => {
+      if (e.type !== 'keydown' || e.key !== 'Escape') return true;
+      document.querySelector<HTMLElement>('[data-testid="console.toggle"]')?.focus();
+      return false;
+    });
     const ro = new ResizeObserver(() => fit.fit());
     ro.observe(el);
     term.focus();
@@ -58,5 +64,5 @@ export default function ConsoleTerminal() {
     if (termRef.current && ref.current) termRef.current.options.theme = themeOf(ref.current);
   }, [theme]);
 
-  return <div ref={ref} className="terminal" data-testid="console.terminal" />;
+  return <div ref={ref} className="term-host" data-testid="console.terminal" />;
 }

@@ -132,3 +132,16 @@ describe('the console', () => {
     expect(await screen()).toContain('   1  help copy');
   });
 });
+
+describe('the console and the kernel profile', () => {
+  it('says what the profile lacks before running it', async () => {
+    const { missingFromProfile } = await import('./controller');
+    expect(missingFromProfile({ op: 'ioctl', fd: 'u', request: 'UFFDIO_MOVE' }, '6.6')).toBe(
+      'UFFDIO_MOVE appeared in Linux 6.8; kernel 6.6 does not have it',
+    );
+    expect(missingFromProfile({ op: 'open', path: '/dev/userfaultfd', as: 'd' }, '5.15')).toMatch(
+      /appeared in Linux 6.1/,
+    );
+    expect(missingFromProfile({ op: 'ioctl', fd: 'u', request: 'UFFDIO_COPY' }, '4.3')).toBeUndefined();
+  });
+});

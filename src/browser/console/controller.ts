@@ -12,7 +12,9 @@ import {
 } from '../../portable/console';
 import type { Tone } from '../../portable/console/describe';
 import type { Spans } from '../../portable/console/parse-call';
+import type { Operation } from '../../portable/model/operation';
 import type { Result } from '../../portable/model/result';
+import { SINCE, hasConstant } from '../../portable/uapi/history';
 import { defaultUffd, freshNameFor } from '../session/names';
 import { snapshotOf, type Playground, type Source, type TranscriptEvent } from '../state/store';
 import { LineEditor, PROMPT, promptWidth, type TerminalIO } from './line-editor';
@@ -28,6 +30,18 @@ const FROM: Record<Source, string> = {
   thread: 'threads',
   step: 'step',
 };
+
+/** What the profile's kernel lacks of this call, said before it runs (the kernel will refuse it). */
+export function missingFromProfile(op: Operation, kernel: string): string | undefined {
+  const name =
+    op.op === 'open'
+      ? '/dev/userfaultfd'
+      : op.op === 'ioctl' && typeof op.request === 'string'
+        ? op.request
+        : undefined;
+  if (!name || hasConstant(kernel, name)) return undefined;
+  return `${name} appeared in Linux ${SINCE[name]}; kernel ${kernel} does not have it`;
+}
 
 export class ConsoleController {
   private readonly editor: LineEditor;
@@ -141,9 +155,11 @@ export class ConsoleController {
     }
   }
 
-  private async perform(line: string, op: Parameters<typeof printOperation>[0], spans: Spans): Promise<void> {
+  private async perform(line: string, op: Operation, spans: Spans): Promise<void> {
     const text = printOperation(op);
     if (text !== line.trim().replace(/;$/, '')) this.io.write(`${dim(`  → ${text}`)}\r\n`);
+    const lacks = missingFromProfile(op, this.pg.store.getState().kernel);
+    if (lacks) this.io.write(`${paint('info', `  ${lacks}`)}\r\n`);
     const r = await this.pg.store.getState().actions.perform(op, 'console');
     if (r.usageError) {
       const span = r.usageError.field ? spans.get(r.usageError.field) : undefined;

@@ -6,7 +6,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Snapshot } from '../../portable/model/snapshot';
 import { useActions, useSession, useSnapshot, useUi } from '../state/context';
 import { AreaHeader } from './AreaHeader';
-import { hitTest, layoutGrid, movePage, type GridArea, type GridLayout } from './layout';
+import { hitTest, layoutGrid, movePage, visiblePages, type GridArea, type GridLayout } from './layout';
 import { describePage, pageInfo } from './page-info';
 import { Painter, paletteFromCss } from './paint';
 import {
@@ -86,14 +86,12 @@ function draw(canvas: HTMLCanvasElement, painter: Painter, now: Drawn, last: Dra
     painter.paint(g, cmds, now.top);
   } else {
     for (const b of now.layout.blocks) {
-      const pages = new Set(changedCells(last.snapshot, now.snapshot, b.key) ?? []);
+      const [from, to] = visiblePages(b, now.top, now.height);
+      const pages = new Set(changedCells(last.snapshot, now.snapshot, b.key, from, to) ?? []);
       for (const m of [last.marks.hover, last.marks.selected, now.marks.hover, now.marks.selected]) {
-        if (m?.key === b.key) pages.add(m.page);
+        if (m?.key === b.key && m.page >= from && m.page < to) pages.add(m.page);
       }
-      const visible = [...pages].filter((p) => {
-        const y = b.cellsTop + Math.floor(p / b.cols) * b.cell;
-        return y + b.cell >= now.top && y <= now.top + now.height;
-      });
+      const visible = [...pages];
       if (!visible.length) continue;
       const cmds = pageCommands(scene, b, visible);
       cells += cmds.length;

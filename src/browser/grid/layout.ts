@@ -40,7 +40,8 @@ export const MAX_COLS = 128;
 
 /** A comfortable cell for an area of this many pages, before the user's zoom. */
 export function naturalCell(count: number): number {
-  if (count <= 16) return 44;
+  if (count <= 16) return 60;
+  if (count <= 64) return 44;
   if (count <= 256) return 32;
   if (count <= 4096) return 22;
   return 16;

@@ -35,7 +35,7 @@ describe('grid layout', () => {
       ],
       900,
     );
-    expect(l.blocks[0]).toMatchObject({ key: 'a', cols: 8, rows: 1, cell: 44 });
+    expect(l.blocks[0]).toMatchObject({ key: 'a', cols: 8, rows: 1, cell: 60 });
     const big = l.blocks[1]!;
     expect(big.cols).toBe(32);
     expect(big.rows).toBe(2048);
@@ -108,7 +108,7 @@ describe('grid scene', () => {
   });
 
   it('outlines a registered range, row by row', () => {
-    const l = layoutGrid([{ key: 'a', count: 8 }], 260); // 4 columns: two rows
+    const l = layoutGrid([{ key: 'a', count: 8 }], 300); // 4 columns: two rows
     expect(l.blocks[0]!.cols).toBe(4);
     const snap = snapshot({
       areas: [a],
@@ -171,6 +171,7 @@ describe('grid scene', () => {
       areas: [area({ name: 'a', pages: 8, bits: { 0: PAGE.MAPPED | PAGE.PRESENT } })],
     });
     expect(changedCells(before, after, 'a')).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(changedCells(before, after, 'a', 2, 4)).toEqual([2, 3]);
     expect(onlyCellsChanged(before, after)).toBe(true);
     const blocked = snapshot({
       areas: [a],

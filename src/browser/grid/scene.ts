@@ -217,15 +217,22 @@ export function buildScene(ctx: SceneContext, top: number, height: number): Cmd[
 }
 
 /**
- * Pages whose cell alone changed between two snapshots of an area (state or content), or undefined
- * when more changed than cells (registrations, blocked threads, size): then the caller redraws all.
+ * Pages in [from, to) whose cell alone changed between two snapshots of an area (state or content),
+ * or undefined when the area itself changed: then the caller redraws all. Looking only at the pages
+ * in view keeps a redraw of a huge area as cheap as a small one.
  */
-export function changedCells(prev: Snapshot, next: Snapshot, key: string): number[] | undefined {
+export function changedCells(
+  prev: Snapshot,
+  next: Snapshot,
+  key: string,
+  from = 0,
+  to = Infinity,
+): number[] | undefined {
   const a = shownAreas(prev).find((x) => areaKey(x) === key);
   const b = shownAreas(next).find((x) => areaKey(x) === key);
   if (!a || !b || a.pages.length !== b.pages.length) return undefined;
   const out: number[] = [];
-  for (let i = 0; i < b.pages.length; i++) {
+  for (let i = from; i < Math.min(to, b.pages.length); i++) {
     if (a.pages[i] !== b.pages[i] || a.content.get(i) !== b.content.get(i)) out.push(i);
   }
   return out;

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useUi } from '../state/context';
-import { ui, type Dialog as DialogId } from '../state/ui-store';
+import { ui, uiStore, type Dialog as DialogId } from '../state/ui-store';
 
 export function Dialog({
   id,
@@ -24,7 +24,8 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
-      onClose={() => ui.open(undefined)}
+      // Closing one dialog to open another fires close too: only this dialog's own close resets it.
+      onClose={() => uiStore.getState().dialog === id && ui.open(undefined)}
       aria-labelledby={`${id}-title`}
       data-testid={`dialog.${id}`}
     >

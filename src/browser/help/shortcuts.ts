@@ -30,7 +30,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['b', '['], what: 'step back', action: 'back' },
   { keys: ['p'], what: 'play / pause', action: 'play' },
   { keys: ['0'], what: 'back to step 0', action: 'start' },
-  { keys: ['`'], what: 'open / hide the console', action: 'console' },
+  { keys: ['`'], what: 'the console (Escape leaves it)', action: 'console' },
   { keys: ['g'], what: 'focus the page grid (then arrow keys pick the target)', action: 'grid' },
   { keys: ['m'], what: 'focus the monitor', action: 'monitor' },
   { keys: ['r'], what: 'the active thread reads the target page', action: 'read' },

@@ -37,11 +37,13 @@ export function useShortcuts() {
         case 'start':
           return void a.goTo(0);
         case 'console':
-          return ui.toggleConsole();
+          ui.toggleConsole();
+          return requestAnimationFrame(() => focus('.xterm-helper-textarea'));
         case 'grid':
           return focus('[data-testid="grid.canvas"]');
         case 'monitor':
-          return focus('[data-testid="monitor.call"]');
+          ui.showConsole(false);
+          return requestAnimationFrame(() => focus('[data-testid="monitor.call"]'));
         case 'read':
           return touch('read');
         case 'write':

@@ -108,29 +108,32 @@ function Field({ f, values, errors, kernel, snapshot, set }: FieldProps) {
       return (
         <fieldset className="form-row">
           <legend>{f.label}</legend>
-          <label>
+          <div className="src-choice">
+            <label>
+              <input
+                type="radio"
+                name={id}
+                checked={how === 'fill'}
+                onChange={() => set(f.key, `fill:${how === 'fill' ? rest : '0x41'}`)}
+              />{' '}
+              a buffer of the byte
+            </label>
+            <label>
+              <input type="radio" name={id} checked={how === 'addr'} onChange={() => set(f.key, 'addr:')} />{' '}
+              the address
+            </label>
             <input
-              type="radio"
-              name={id}
-              checked={how === 'fill'}
-              onChange={() => set(f.key, `fill:${how === 'fill' ? rest : '0x41'}`)}
-            />{' '}
-            a buffer filled with
-          </label>
-          <label>
-            <input type="radio" name={id} checked={how === 'addr'} onChange={() => set(f.key, 'addr:')} /> an
-            address
-          </label>
-          <input
-            type="text"
-            className="mono"
-            aria-label={how === 'fill' ? 'fill byte' : 'source address'}
-            value={rest}
-            onChange={(e) => set(f.key, `${how}:${e.target.value}`)}
-            aria-invalid={!!err}
-            data-testid={testId}
-            spellCheck={false}
-          />
+              type="text"
+              className="mono"
+              size={10}
+              aria-label={how === 'fill' ? 'fill byte' : 'source address'}
+              value={rest}
+              onChange={(e) => set(f.key, `${how}:${e.target.value}`)}
+              aria-invalid={!!err}
+              data-testid={testId}
+              spellCheck={false}
+            />
+          </div>
           <ErrorText id={`${id}-err`} text={err} />
         </fieldset>
       );

@@ -1,7 +1,7 @@
 // The monitor: compose any call, run it, and see what came back. The auto monitor resolves faults
 // the way the selftests' monitor thread does, one step at a time or after every operation.
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useActions, useSession, useSnapshot, useUi } from '../state/context';
 import { ui } from '../state/ui-store';
 import { nextMonitorStep } from '../session/auto-monitor';
@@ -27,6 +27,14 @@ export function Monitor() {
   const call: CallId = (ALL_CALLS as readonly string[]).includes(picked) ? (picked as CallId) : 'UFFDIO_API';
   const [drafts, setDrafts] = useState<Partial<Record<CallId, Values>>>({});
   const [attempted, setAttempted] = useState(false);
+  const resultRef = useRef<HTMLDivElement>(null);
+  const ran = useRef(false);
+  const shownResult = rejected ?? currentResult({ results, cursor });
+  // After a run from the form, bring what came back into view (the form stays as it was).
+  useEffect(() => {
+    if (ran.current && shownResult) resultRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    ran.current = false;
+  }, [shownResult]);
 
   const draft = drafts[call] ?? {};
   const ctx = { snapshot, activeThread, ...(selection ? { selection } : {}) };
@@ -45,10 +53,10 @@ export function Monitor() {
       return;
     }
     setAttempted(false);
+    ran.current = true;
     void actions.perform(buildOperation(call, values), 'form');
   };
 
-  const shownResult = rejected ?? currentResult({ results, cursor });
   const prev = rejected
     ? (currentResult({ results, cursor })?.snapshot ?? initial)
     : (previousResult({ results, cursor })?.snapshot ?? initial);
@@ -56,9 +64,9 @@ export function Monitor() {
   const since = callSince(call);
 
   return (
-    <section className="panel monitor" aria-labelledby="monitor-title" data-testid="monitor">
-      <div className="panel-head">
-        <h2 id="monitor-title">Monitor</h2>
+    <div className="monitor panel-body" data-testid="monitor">
+      <div className="monitor-tools">
+        <span className="dim small">compose any call; see the struct go in and come back</span>
         <span className="spacer" />
         <button
           className="btn small"
@@ -79,7 +87,7 @@ export function Monitor() {
           auto: {auto ? 'on' : 'off'}
         </button>
       </div>
-      <div className="panel-body">
+      <div className="monitor-main">
         <form onSubmit={run} noValidate>
           <div className="form-row">
             <label htmlFor="monitor-call">call</label>
@@ -128,8 +136,8 @@ export function Monitor() {
             )}
           </div>
         </form>
-        {shownResult && <ResultView result={shownResult} prev={prev} />}
+        <div ref={resultRef}>{shownResult && <ResultView result={shownResult} prev={prev} />}</div>
       </div>
-    </section>
+    </div>
   );
 }

@@ -63,3 +63,13 @@ describe('monitor forms', () => {
     expect(callAvailable('UFFDIO_COPY', '4.3')).toBe(true);
   });
 });
+
+describe('monitor form lengths', () => {
+  it('registers the whole area, and resolves one page', () => {
+    expect(run('UFFDIO_WRITEPROTECT')).toBe(
+      'ioctl(uffd, UFFDIO_WRITEPROTECT, {range: {start: a+1p, len: 1p}, mode: UFFDIO_WRITEPROTECT_MODE_WP})',
+    );
+    expect(run('UFFDIO_UNREGISTER')).toBe('ioctl(uffd, UFFDIO_UNREGISTER, {start: a, len: 4p})');
+    expect(run('mremap')).toBe('b = mremap(a, 4p, 4p, {flags: MREMAP_MAYMOVE})');
+  });
+});

@@ -162,6 +162,9 @@ export interface FormContext {
   readonly activeThread: string;
 }
 
+/** Calls whose length defaults to the whole area rather than one page. */
+const WHOLE_AREA: readonly CallId[] = ['UFFDIO_REGISTER', 'UFFDIO_UNREGISTER', 'munmap', 'mremap'];
+
 /** What a field shows until the user types in it. */
 export function defaultValue(call: CallId, f: FieldSpec, ctx: FormContext): Value {
   const s = ctx.snapshot;
@@ -192,8 +195,10 @@ export function defaultValue(call: CallId, f: FieldSpec, ctx: FormContext): Valu
     case 'name':
       switch (f.key) {
         case 'as':
-          if (call === 'mremap') return '';
-          return freshNameFor(call === 'mmap' ? 'mmap' : call === 'open' ? 'open' : 'userfaultfd', s);
+          return freshNameFor(
+            call === 'mmap' || call === 'mremap' ? 'mmap' : call === 'open' ? 'open' : 'userfaultfd',
+            s,
+          );
         case 'child':
           return freshNameFor('fork', s);
         case 'process':
@@ -218,13 +223,7 @@ export function defaultValue(call: CallId, f: FieldSpec, ctx: FormContext): Valu
         case 'newLen':
           if (call === 'mmap') return '4p';
           if (call === 'touch') return '';
-          if (
-            area &&
-            (call === 'UFFDIO_REGISTER' ||
-              call === 'UFFDIO_UNREGISTER' ||
-              call === 'munmap' ||
-              f.key !== 'len')
-          ) {
+          if (area && WHOLE_AREA.includes(call)) {
             return `${area.pages.length}${unit}`;
           }
           return `1${unit}`;
@@ -326,7 +325,7 @@ function ioctlArg(call: CallId, values: Values): StructArg {
       return r('');
     case 'UFFDIO_COPY': {
       const [how, rest = ''] = text(values.src).split(':');
-      const src = how === 'fill' ? { fill: exprValue(rest) } : exprValue(rest);
+      const src = how === 'fill' ? { fill: Number(rest) } : exprValue(rest);
       return { dst: expr(values, 'dst'), src, len: expr(values, 'len'), mode: mask(values, 'mode') };
     }
     case 'UFFDIO_MOVE':

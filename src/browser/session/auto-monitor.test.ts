@@ -46,7 +46,7 @@ describe('the auto monitor', () => {
       op: 'ioctl',
       fd: 'uffd',
       request: 'UFFDIO_COPY',
-      arg: { dst: 'a+1p', src: { fill: '0x41' }, len: '1p', mode: 0 },
+      arg: { dst: 'a+1p', src: { fill: 0x41 }, len: '1p', mode: 0 },
     });
   });
 

@@ -9,7 +9,7 @@ import type { FaultEntry, Snapshot, UffdSnapshot } from '../../portable/model/sn
 import { UFFD_PAGEFAULT_FLAG_MINOR, UFFD_PAGEFAULT_FLAG_WP } from '../../portable/uapi/userfaultfd';
 
 /** The byte the auto monitor fills copied pages with ('A'), as the console's `copy` does. */
-export const AUTO_FILL = '0x41';
+export const AUTO_FILL = 0x41;
 
 function resolve(uffd: UffdSnapshot, fault: FaultEntry, snap: Snapshot): Operation {
   // Addresses of the uffd's own process; another process's areas may carry the same names.

@@ -9,6 +9,8 @@ import type { Snapshot } from '../../portable/model/snapshot';
 export interface Engine extends Backend {
   /** The simulator runs synchronously; the session uses it for replay when it can. */
   runSync?(op: Operation): Result;
+  /** The state now, without running anything (the simulator has it; the agent does not). */
+  snapshot?(): Snapshot;
 }
 
 export type EngineFactory = (kernel: string) => Engine;

@@ -88,3 +88,19 @@ describe('what changed', () => {
     expect(c.pages).toHaveLength(10);
   });
 });
+
+describe('narration of a read', () => {
+  it('says whose fault the message is, and that the thread waits on', async () => {
+    const { decodeMsg, encodeMsg } = await import('../../portable/uapi/msg');
+    const msg = decodeMsg(encodeMsg(0x12, { 'arg.pagefault.flags': 1n, 'arg.pagefault.address': BASE + P }));
+    const after = snapshot({
+      areas: before.areas,
+      uffds: [uffd({ name: 'uffd', waiting: [{ thread: 'T1', address: BASE + P, flags: 1 }] })],
+      threads: blocked.threads,
+    });
+    const r = result({ op: 'read', fd: 'uffd' }, after, { ret: 32, msgs: [msg] });
+    expect(narrate(r, blocked)).toBe(
+      "Reads uffd: T1's missing-page fault on a write at a+1p; T1 stays blocked until the monitor resolves it.",
+    );
+  });
+});

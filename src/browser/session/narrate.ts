@@ -9,7 +9,19 @@ import type { Result } from '../../portable/model/result';
 import type { Snapshot } from '../../portable/model/snapshot';
 import { errnoMeanings } from '../../portable/uapi/errno-meanings';
 import { errnoName } from '../../portable/uapi/errno';
-import { diffSnapshots } from './snapshot-diff';
+import type { UffdMsg } from '../../portable/uapi/msg';
+import type { FieldValue } from '../../portable/uapi/structs';
+import {
+  UFFD_EVENT_FORK,
+  UFFD_EVENT_PAGEFAULT,
+  UFFD_EVENT_REMAP,
+  UFFD_EVENT_REMOVE,
+  UFFD_EVENT_UNMAP,
+  UFFD_PAGEFAULT_FLAG_MINOR,
+  UFFD_PAGEFAULT_FLAG_WP,
+  UFFD_PAGEFAULT_FLAG_WRITE,
+} from '../../portable/uapi/userfaultfd';
+import { threadChanges } from './snapshot-diff';
 
 const IOCTL_VERB: Record<string, string> = {
   UFFDIO_API: 'completes the API handshake',
@@ -79,9 +91,41 @@ function subject(op: Operation, r: Result): string {
   }
 }
 
+/** A message read, in words: whose fault, where, of what kind; or what event. */
+function msgSentence(m: UffdMsg, r: Result): string {
+  const s = r.snapshot;
+  const at = (v: FieldValue | undefined) => relativeAddress(BigInt(v ?? 0), s.areas, s.pageSize);
+  switch (m.event) {
+    case UFFD_EVENT_PAGEFAULT: {
+      const flags = Number(m.fields['arg.pagefault.flags'] ?? 0);
+      const address = BigInt(m.fields['arg.pagefault.address'] ?? 0);
+      const who = s.uffds
+        .flatMap((u) => u.waiting)
+        .find((f) => f.address === address && f.flags === flags)?.thread;
+      const kind =
+        flags & UFFD_PAGEFAULT_FLAG_MINOR
+          ? 'minor'
+          : flags & UFFD_PAGEFAULT_FLAG_WP
+            ? 'write-protect'
+            : 'missing-page';
+      const access = flags & UFFD_PAGEFAULT_FLAG_WRITE ? 'write' : 'read';
+      return `${who ? `${who}'s` : 'a'} ${kind} fault on a ${access} at ${at(address)}${who ? `; ${who} stays blocked until the monitor resolves it` : ''}`;
+    }
+    case UFFD_EVENT_FORK:
+      return `a fork event: the child's userfaultfd is now fd ${m.fields['arg.fork.ufd']}`;
+    case UFFD_EVENT_REMAP:
+      return `a remap event: ${at(m.fields['arg.remap.from'])} moved to ${at(m.fields['arg.remap.to'])}`;
+    case UFFD_EVENT_REMOVE:
+    case UFFD_EVENT_UNMAP:
+      return `${m.event === UFFD_EVENT_REMOVE ? 'a remove' : 'an unmap'} event for ${at(m.fields['arg.remove.start'])} up to ${at(m.fields['arg.remove.end'])}; the thread that caused it goes on`;
+    default:
+      return describeMsg(m, s);
+  }
+}
+
 function threadSentence(r: Result, prev: Snapshot): string[] {
   const out: string[] = [];
-  for (const c of diffSnapshots(prev, r.snapshot).threads) {
+  for (const c of threadChanges(prev, r.snapshot)) {
     const t = r.snapshot.threads.find((x) => x.name === c.name);
     const at =
       t?.address !== undefined
@@ -107,7 +151,7 @@ export function narrate(r: Result, prev: Snapshot): string {
     return parts.join('. ');
   }
   if (r.op.op === 'read' && r.msgs?.length) {
-    parts[0] += `: ${r.msgs.map((m) => describeMsg(m, r.snapshot)).join('; ')}`;
+    parts[0] += `: ${r.msgs.map((m) => msgSentence(m, r)).join('; ')}`;
   } else if (r.op.op === 'read' && r.blocked) {
     parts[0] += ': nothing to read, and the fd is blocking, so the monitor would wait';
   } else if (r.op.op === 'poll' && r.revents !== undefined) {

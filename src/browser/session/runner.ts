@@ -4,7 +4,8 @@
 
 import type { BackendInfo } from '../../portable/model/backend';
 import type { Result } from '../../portable/model/result';
-import { runAll, type Engine, type EngineFactory } from './engine';
+import type { Snapshot } from '../../portable/model/snapshot';
+import { emptySnapshot, runAll, type Engine, type EngineFactory } from './engine';
 import { stripStep, type Entry } from './timeline';
 
 export class Runner {
@@ -25,6 +26,11 @@ export class Runner {
   /** The engine may have changed in a way the timeline does not show (an operation that was dropped). */
   invalidate(): void {
     this.at = -1;
+  }
+
+  /** The state before the first operation, as the engine has it after a reset. */
+  initial(): Snapshot {
+    return this.engine.snapshot?.() ?? emptySnapshot(this.engine.info());
   }
 
   /** Brings the engine to entries[0..n) and returns their results. */

@@ -1,7 +1,6 @@
-// The engine the page runs on. Until the simulated kernel lands this is a stand-in that records
-// operations and answers with an empty state.
+// The engine the page runs on by default: the simulated kernel, as the chosen release.
 
+import { createSimulator } from '../../portable/kernel';
 import type { EngineFactory } from './engine';
-import { FakeEngine } from './fake-engine';
 
-export const createEngine: EngineFactory = (kernel) => new FakeEngine(kernel);
+export const createEngine: EngineFactory = (kernel) => createSimulator({ kernel });

@@ -33,7 +33,14 @@ export interface SnapshotChanges {
   readonly areasAdded: readonly string[];
 }
 
-const EMPTY_AREA_PAGES = new Uint8Array(0);
+/** Pages whose content tag differs: looked up by the tags present, not page by page. */
+function contentChanges(prev: AreaSnapshot | undefined, next: AreaSnapshot): Set<number> {
+  const out = new Set<number>();
+  if (!prev || prev.content === next.content) return out;
+  for (const [i, c] of next.content) if (prev.content.get(i) !== c) out.add(i);
+  for (const i of prev.content.keys()) if (!next.content.has(i)) out.add(i);
+  return out;
+}
 
 function pageChanges(
   prev: AreaSnapshot | undefined,
@@ -41,21 +48,24 @@ function pageChanges(
   limit: number,
   out: PageChange[],
 ): number {
-  const before = prev?.pages ?? EMPTY_AREA_PAGES;
+  const before = prev?.pages;
+  const contents = contentChanges(prev, next);
   let count = 0;
+  const note = (i: number, from: PageStateName, to: PageStateName) => {
+    count++;
+    if (out.length >= limit) return;
+    const content = next.content.get(i);
+    out.push({ area: next.name, page: i, from, to, ...(content !== undefined ? { content } : {}) });
+  };
+  // Byte comparisons first: a 65,536-page area costs one tight loop, not a Map lookup a page.
+  const anyContent = contents.size > 0;
   for (let i = 0; i < next.pages.length; i++) {
-    const a = before[i] ?? 0;
+    const a = before ? before[i]! : 0;
     const b = next.pages[i]!;
-    const contentChanged = prev !== undefined && prev.content.get(i) !== next.content.get(i);
-    if (a === b && !contentChanged) continue;
+    if (a === b && !(anyContent && contents.has(i))) continue;
     const from = pageStateName(a);
     const to = pageStateName(b);
-    if (from === to && !contentChanged) continue;
-    count++;
-    if (out.length < limit) {
-      const content = next.content.get(i);
-      out.push({ area: next.name, page: i, from, to, ...(content !== undefined ? { content } : {}) });
-    }
+    if (from !== to || contents.has(i)) note(i, from, to);
   }
   return count;
 }
@@ -69,6 +79,16 @@ export function registrationText(
   return `${where} (${relativeLength(r.end - r.start, snap.pageSize)}) ${modes.join('|')} on ${r.uffd}`;
 }
 
+export function threadChanges(prev: Snapshot, next: Snapshot): ThreadChange[] {
+  const out: ThreadChange[] = [];
+  for (const t of next.threads) {
+    const before = prev.threads.find((x) => x.name === t.name && x.process === t.process);
+    if (before?.state !== t.state)
+      out.push({ name: t.name, ...(before ? { from: before.state } : {}), to: t.state });
+  }
+  return out;
+}
+
 export function diffSnapshots(prev: Snapshot, next: Snapshot, limit = 64): SnapshotChanges {
   const pages: PageChange[] = [];
   let pageCount = 0;
@@ -77,12 +97,7 @@ export function diffSnapshots(prev: Snapshot, next: Snapshot, limit = 64): Snaps
     const before = prev.areas.find((a) => a.name === area.name && a.process === area.process);
     pageCount += pageChanges(before, area, limit, pages);
   }
-  const threads: ThreadChange[] = [];
-  for (const t of next.threads) {
-    const before = prev.threads.find((x) => x.name === t.name);
-    if (before?.state !== t.state)
-      threads.push({ name: t.name, ...(before ? { from: before.state } : {}), to: t.state });
-  }
+  const threads = threadChanges(prev, next);
   const regText = (s: Snapshot) => s.registrations.map((r) => registrationText(r, next));
   const was = regText(prev);
   const now = regText(next);

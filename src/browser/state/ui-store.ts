@@ -9,7 +9,10 @@ export type Dialog = 'shortcuts' | 'library' | 'agent' | 'compare' | undefined;
 export interface UiState {
   readonly theme: Theme;
   readonly dialog: Dialog;
+  /** The right column shows the console (else the monitor). */
   readonly consoleOpen: boolean;
+  /** The console was opened once: its terminal stays alive (and lazy-loaded) from then on. */
+  readonly consoleLoaded: boolean;
   /** The call the monitor composes: an ioctl name or a syscall. */
   readonly monitorCall: string;
   readonly zoom: number;
@@ -29,6 +32,7 @@ export const uiStore = createStore<UiState>()(() => ({
   theme: initialTheme(),
   dialog: undefined,
   consoleOpen: false,
+  consoleLoaded: false,
   monitorCall: 'UFFDIO_API',
   zoom: 1,
   activeThread: 'T1',
@@ -46,7 +50,10 @@ export const ui = {
     uiStore.setState({ dialog });
   },
   toggleConsole() {
-    uiStore.setState((s) => ({ consoleOpen: !s.consoleOpen }));
+    ui.showConsole(!uiStore.getState().consoleOpen);
+  },
+  showConsole(consoleOpen: boolean) {
+    uiStore.setState((s) => ({ consoleOpen, consoleLoaded: s.consoleLoaded || consoleOpen }));
   },
   compose(monitorCall: string) {
     uiStore.setState({ monitorCall });

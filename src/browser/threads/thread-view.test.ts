@@ -19,7 +19,7 @@ describe('a thread lane', () => {
       uffds: [uffd({ name: 'uffd', pending: [{ thread: 'T1', address: BASE + P, flags: 0 }] })],
       threads: [t],
     });
-    expect(threadDetail(t, pending)).toBe('read a+1p · at a+1p · on uffd · not read yet');
+    expect(threadDetail(t, pending)).toBe('read a+1p · on uffd · not read yet');
     const read = snapshot({
       areas: [a],
       uffds: [uffd({ name: 'uffd', waiting: [{ thread: 'T1', address: BASE + P, flags: 0 }] })],

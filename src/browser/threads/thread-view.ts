@@ -34,6 +34,11 @@ export function blockedSteps(t: ThreadSnapshot, cursor: number): number | undefi
   return Math.max(0, cursor - 1 - t.since);
 }
 
+/** Absolute addresses in an engine's text (`read 0x100000001000`) as area-relative ones. */
+export function relativise(text: string, snap: Snapshot): string {
+  return text.replace(/0x[0-9a-f]{8,}/g, (hex) => relativeAddress(BigInt(hex), snap.areas, snap.pageSize));
+}
+
 /** The details after the state: where, in what, what it read. */
 export function threadDetail(t: ThreadSnapshot, snap: Snapshot): string {
   const at = t.address !== undefined ? relativeAddress(t.address, snap.areas, snap.pageSize) : undefined;
@@ -55,6 +60,8 @@ export function threadDetail(t: ThreadSnapshot, snap: Snapshot): string {
   } else if (t.state === 'done' && t.value !== undefined) {
     parts.push(`read 0x${t.value.toString(16).padStart(2, '0')}`);
   }
-  if (t.doing && t.state !== 'blocked-event') parts.unshift(t.doing);
-  return parts.filter(Boolean).join(' · ');
+  const doing = t.doing && t.state !== 'blocked-event' ? relativise(t.doing, snap) : undefined;
+  // `read a+1p` already says where; `at a+1p` after it would say it twice.
+  const said = (p: string) => doing !== undefined && p.startsWith('at ') && doing.endsWith(p.slice(3));
+  return [doing, ...parts.filter((p) => !said(p))].filter(Boolean).join(' · ');
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { checkUpgrade, newToken, tokenMatches } from './auth';
+import { checkUpgrade, newToken, printable, tokenMatches } from './auth';
 
 const request = (url: string, headers: Record<string, string>): IncomingMessage =>
   ({ url, headers }) as unknown as IncomingMessage;
@@ -19,6 +19,13 @@ describe('tokens', () => {
     expect(tokenMatches('secreT', 'secret')).toBe(false);
     expect(tokenMatches('secret-and-more', 'secret')).toBe(false);
     expect(tokenMatches('', 'secret')).toBe(false);
+  });
+});
+
+describe('printable', () => {
+  it('keeps terminal escapes and long text from the network out of the console', () => {
+    expect(printable('http://evil.example\x1b[2J\n')).toBe('http://evil.example?[2J?');
+    expect(printable('x'.repeat(300))).toBe(`${'x'.repeat(100)}...`);
   });
 });
 

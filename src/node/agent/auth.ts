@@ -31,6 +31,15 @@ export interface UpgradePolicy {
 export type UpgradeVerdict =
   { readonly ok: true } | { readonly ok: false; readonly status: number; readonly reason: string };
 
+/**
+ * Text from the network made safe to print in the agent's console or echo back: printable ASCII
+ * only (no terminal escapes), and not too long.
+ */
+export function printable(text: string, max = 100): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
+}
+
 const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
 
 function tokenOf(url: string): string | null {
@@ -51,13 +60,13 @@ const refuse = (status: number, reason: string): UpgradeVerdict => ({ ok: false,
 export function checkUpgrade(req: IncomingMessage, policy: UpgradePolicy): UpgradeVerdict {
   const host = req.headers.host ?? '';
   if (policy.loopbackOnly && !LOOPBACK_HOST.test(host)) {
-    return refuse(403, `Host '${host}' is not this machine`);
+    return refuse(403, `Host '${printable(host)}' is not this machine`);
   }
   const origin = req.headers.origin;
   if (origin !== undefined && !policy.origins.includes(origin)) {
     return refuse(
       403,
-      `Origin '${origin}' is not allowed (allowed: ${policy.origins.join(', ')}; see --origin)`,
+      `Origin '${printable(origin)}' is not allowed (allowed: ${policy.origins.join(', ')}; see --origin)`,
     );
   }
   const token = tokenOf(req.url ?? '/');

@@ -29,8 +29,8 @@ export function cannotHere(f: KernelFacts): string[] {
   const full = usable(f, 'syscall');
   if (full && !full.usable && usable(f, 'syscall-user-mode-only')?.usable) {
     out.push(
-      'userfaultfd(2) without UFFD_USER_MODE_ONLY: faults the kernel takes for the process (a read(2) into ' +
-        'a registered page) are not handled (needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1)',
+      'handle faults the kernel itself takes for the process (a read(2) into a registered page): that needs ' +
+        'userfaultfd(2) without UFFD_USER_MODE_ONLY, which needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1',
     );
   }
   const dev = usable(f, 'dev-userfaultfd');
@@ -70,7 +70,9 @@ export function whyNot(s: Scenario, f: KernelFacts): string[] {
   const full = usable(f, 'syscall');
   const plain = s.steps.some((step) => step.op === 'userfaultfd' && !mentionsUserModeOnly(step.flags));
   if (plain && full && !full.usable)
-    why.push(`creates a userfaultfd without UFFD_USER_MODE_ONLY: ${full.detail}`);
+    why.push(
+      'creates a userfaultfd without UFFD_USER_MODE_ONLY, which needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1',
+    );
   const hugePages =
     req.hugePages ?? (s.steps.some((step) => step.op === 'mmap' && step.kind === 'hugetlb') ? 1 : 0);
   const huge = hugePages > 0 ? hugePagesNote(f, hugePages) : undefined;

@@ -1,13 +1,17 @@
-// Ten thousand hostile messages over one connection: each is malformed by construction (not JSON,
-// not a request, an unknown op, a missing or unknown field, a wrong type, a huge or fractional number,
-// deep nesting, an oversized payload...). Each must get an error reply, in order, and the agent must
-// still serve a valid request afterwards.
+// Ten thousand hostile messages over one connection to a session on the real kernel. Most are
+// malformed by construction (not JSON, not a request, an unknown op, a missing or unknown field, a
+// wrong type, a huge or fractional number, deep nesting, an oversized payload...) and must get an error
+// reply; the rest are well-formed operations on addresses outside the session, which the executor must
+// refuse (a usage error, or the kernel's errno for an address it refuses before using it). Afterwards
+// the agent still serves a valid request.
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { OP_NAMES } from '../../portable/model/operation';
-import { PROTOCOL_VERSION } from '../../portable/protocol/protocol';
+import { EVENT_TYPES, PROTOCOL_VERSION } from '../../portable/protocol/protocol';
+import { REGION_SIZE } from '../executor/region';
+import { faultSetup } from './fault-loop';
 import { DEFAULT_LIMITS } from './server';
 import { exchange, rawSocket, startTestAgent, type TestAgent } from './testing';
 
@@ -110,6 +114,53 @@ const hostile: fc.Arbitrary<string> = fc.oneof(
   ),
 );
 
+/** Well-formed operations on addresses outside [start, end), the session's region. */
+function outside(start: bigint, end: bigint): fc.Arbitrary<string> {
+  const address = fc
+    .oneof(fc.bigInt({ min: 0n, max: start - 1n }), fc.bigInt({ min: end, max: 2n ** 64n - 1n }))
+    .map((a) => `0x${a.toString(16)}`);
+  const ioctl = (request: string, arg: Record<string, unknown>) => ({
+    op: 'ioctl',
+    fd: 'uffd',
+    request,
+    arg,
+  });
+  const op = fc.oneof(
+    fc
+      .tuple(address, fc.constantFrom('read', 'write'))
+      .map(([addr, access]) => ({ op: 'touch', thread: 'T1', addr, access })),
+    address.map((addr) => ({ op: 'munmap', addr, len: '1p' })),
+    address.map((addr) => ({ op: 'madvise', addr, len: '1p', advice: 'MADV_DONTNEED' })),
+    fc.tuple(address, address).map(([addr, newAddr]) => ({
+      op: 'mremap',
+      addr,
+      oldLen: '1p',
+      newLen: '2p',
+      flags: ['MREMAP_MAYMOVE', 'MREMAP_FIXED'],
+      newAddr,
+      as: 'b',
+    })),
+    address.map((dst) => ioctl('UFFDIO_COPY', { dst, src: 'a', len: '1p' })),
+    address.map((src) => ioctl('UFFDIO_COPY', { dst: 'a', src, len: '1p' })),
+    address.map((dst) => ioctl('UFFDIO_ZEROPAGE', { range: { start: dst, len: '1p' } })),
+    address.map((start) => ioctl('UFFDIO_WAKE', { start, len: '1p' })),
+    address.map((start) => ioctl('UFFDIO_REGISTER', { range: { start, len: '1p' }, mode: 1 })),
+  );
+  return fc.tuple(fc.nat(), op).map(([id, o]) => JSON.stringify({ type: 'run', id: 1_000_000 + id, op: o }));
+}
+
+/** Whether a reply refuses what was asked: a protocol error, a usage error, or -1 with an errno. */
+function refuses(reply: Record<string, unknown>): boolean {
+  if (reply.type === 'error') return ['bad-message', 'limit'].includes(reply.code as string);
+  const result = reply.result as { usageError?: unknown; ret?: number; errno?: number } | undefined;
+  return (
+    reply.type === 'result' &&
+    (result?.usageError !== undefined || (result?.ret === -1 && result.errno !== undefined))
+  );
+}
+
+const CHUNK = 50;
+
 let agent: TestAgent;
 let ws: WebSocket;
 beforeAll(async () => {
@@ -125,29 +176,49 @@ afterAll(async () => {
   await agent.close();
 });
 
-it(`answers each of ${RUNS} hostile messages with an error and keeps serving`, async () => {
-  const messages = fc.sample(hostile, { numRuns: RUNS, seed: 20251121 });
-  const replies: Record<string, unknown>[] = [];
-  const all = new Promise<void>((resolve) =>
-    ws.on('message', (data) => {
-      replies.push(JSON.parse(String(data)) as Record<string, unknown>);
-      if (replies.length === RUNS) resolve();
-    }),
-  );
-  for (const m of messages) ws.send(m);
-  await all;
-  ws.removeAllListeners('message');
-  replies.forEach((reply, i) => {
-    if (reply.type !== 'error' || !['bad-message', 'limit'].includes(reply.code as string)) {
-      expect.fail(
-        `message ${i} got ${JSON.stringify(reply).slice(0, 200)} for ${messages[i]!.slice(0, 200)}`,
-      );
+it(
+  `answers each of ${RUNS} hostile messages with an error and keeps serving`,
+  { timeout: 300_000 },
+  async () => {
+    let setup: Record<string, unknown> = {};
+    for (const [i, op] of faultSetup(4).entries()) {
+      setup = await exchange(ws, JSON.stringify({ type: 'run', id: 10 + i, op }));
+      expect((setup.result as { ret: number }).ret).not.toBe(-1);
     }
-    expect(typeof reply.message).toBe('string');
-  });
-  expect(agent.lines.filter((l) => /internal|failed/.test(l))).toEqual([]);
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  const ok = await exchange(ws, JSON.stringify({ type: 'run', id: 99, op: GOOD_OPS[0] }));
-  expect(ok).toMatchObject({ type: 'result', id: 99 });
-  expect(agent.sessionCount()).toBe(1);
-});
+    const areas = (setup.result as { snapshot: { areas: { start: { $b: string } }[] } }).snapshot.areas;
+    const base = BigInt(areas[0]!.start.$b) & ~(REGION_SIZE - 1n);
+    const all = fc.oneof(
+      { arbitrary: hostile, weight: 49 },
+      { arbitrary: outside(base, base + REGION_SIZE), weight: 1 },
+    );
+    const messages = fc.sample(all, { numRuns: RUNS, seed: 20251121 });
+    const failures: string[] = [];
+    for (let at = 0; at < RUNS; at += CHUNK) {
+      const chunk = messages.slice(at, at + CHUNK);
+      const replies = await new Promise<Record<string, unknown>[]>((resolve) => {
+        const got: Record<string, unknown>[] = [];
+        const listen = (data: unknown) => {
+          const reply = JSON.parse(String(data)) as Record<string, unknown>;
+          if ((EVENT_TYPES as readonly unknown[]).includes(reply.type)) return;
+          got.push(reply);
+          if (got.length === chunk.length) {
+            ws.off('message', listen);
+            resolve(got);
+          }
+        };
+        ws.on('message', listen);
+        for (const m of chunk) ws.send(m);
+      });
+      for (const reply of replies) {
+        if (!refuses(reply)) failures.push(`${JSON.stringify(reply).slice(0, 300)}`);
+        else if (reply.type === 'error') expect(typeof reply.message).toBe('string');
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(agent.lines.filter((l) => /internal|failed/.test(l))).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const ok = await exchange(ws, JSON.stringify({ type: 'run', id: 99, op: { op: 'poll', fd: 'uffd' } }));
+    expect(ok).toMatchObject({ type: 'result', id: 99, result: { ret: 0 } });
+    expect(agent.sessionCount()).toBe(1);
+  },
+);

@@ -2,11 +2,20 @@
 // the doctor's words, and the cleanup to run before the process exits.
 
 import { parseVersion } from '../../portable/uapi/history';
-import { disposeAll, KernelExecutor, probeKernel, type Attempt, type KernelProbe } from '../executor';
+import {
+  disposeAll,
+  KernelExecutor,
+  probeKernel,
+  type Attempt,
+  type ExecutorOptions,
+  type KernelProbe,
+} from '../executor';
 import type { AccessCheck } from '../../portable/protocol/doctor';
 import type { KernelFacts } from './doctor';
 
-export const createKernelSession = (): Promise<KernelExecutor> => KernelExecutor.create();
+/** A session on the real kernel, with the executor's default caps unless told otherwise. */
+export const createKernelSession = (options: Partial<ExecutorOptions> = {}): Promise<KernelExecutor> =>
+  KernelExecutor.create(options);
 
 /** Every executor of this process disposed, and the idle thread pool ended. */
 export const disposeAllSessions = (): Promise<void> => disposeAll();

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       maxSessions: args.maxSessions,
       hardMaxPayload: DEFAULT_HARD_MAX_PAYLOAD,
       maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES,
-      createBackend: createKernelSession,
+      createBackend: () => createKernelSession(),
       doctor,
       log,
     });

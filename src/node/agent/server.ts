@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { DoctorReport } from '../../portable/protocol/doctor';
 import type { AgentLimits } from '../../portable/protocol/protocol';
-import { checkUpgrade } from './auth';
+import { checkUpgrade, printable } from './auth';
 import { Session, type SessionBackend } from './session';
 
 export interface AgentConfig {
@@ -79,7 +79,8 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
-    const from = `${req.socket.remoteAddress ?? '?'}${req.headers.origin ? ` (${req.headers.origin})` : ''}`;
+    const origin = req.headers.origin;
+    const from = `${req.socket.remoteAddress ?? '?'}${origin ? ` (${printable(origin)})` : ''}`;
     const verdict = checkUpgrade(req, policy);
     if (!verdict.ok) {
       config.log(`refused a connection from ${from}: ${verdict.reason}`);

@@ -4,12 +4,12 @@
 
 import { release } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Operation } from '../../portable/model/operation';
 import type { Result } from '../../portable/model/result';
 import type { AgentClient } from '../../portable/protocol/client';
 import type { AgentEvent } from '../../portable/protocol/protocol';
+import { createKernelSession, probeKernelFacts } from './kernel';
 import { buildDoctor } from './doctor';
-import { probeKernelFacts } from './kernel';
+import { copyPage, faultCycles, faultSetup } from './fault-loop';
 import { DEFAULT_LIMITS } from './server';
 import { connect, mappingsOver, startTestAgent, tasksBlockedInUserfault, type TestAgent } from './testing';
 
@@ -20,23 +20,8 @@ afterEach(async () => {
 });
 
 const PAGES = 16;
-const SETUP: Operation[] = [
-  { op: 'mmap', as: 'a', kind: 'anon', len: `${PAGES}p` },
-  { op: 'userfaultfd', flags: ['O_CLOEXEC', 'O_NONBLOCK'], as: 'uffd' },
-  { op: 'ioctl', fd: 'uffd', request: 'UFFDIO_API', arg: { api: 'UFFD_API' } },
-  {
-    op: 'ioctl',
-    fd: 'uffd',
-    request: 'UFFDIO_REGISTER',
-    arg: { range: { start: 'a', len: `${PAGES}p` }, mode: 'UFFDIO_REGISTER_MODE_MISSING' },
-  },
-];
-const copy = (page: number, fill: number): Operation => ({
-  op: 'ioctl',
-  fd: 'uffd',
-  request: 'UFFDIO_COPY',
-  arg: { dst: `a+${page}p`, src: { fill }, len: '1p', mode: 0 },
-});
+const SETUP = faultSetup(PAGES);
+const copy = copyPage;
 
 /** A session with `a` registered MISSING and T1 asleep in a fault on a+1p. */
 async function blockedSession(a: TestAgent): Promise<{ client: AgentClient; last: Result }> {
@@ -112,21 +97,32 @@ describe('a session on the real kernel', () => {
     await client.dispose();
   });
 
+  it("says which of the executor's caps a session hit", async () => {
+    const small = () => createKernelSession({ maxThreads: 2, maxAreas: 2, settleTimeoutMs: 15_000 });
+    const client = await connect((agent = await startTestAgent({ createBackend: small })));
+    const ok = await client.runBatch([
+      { op: 'mmap', as: 'a', kind: 'anon', len: '1p' },
+      { op: 'mmap', as: 'b', kind: 'anon', len: '1p' },
+      { op: 'touch', thread: 'T1', addr: 'a', access: 'write' },
+    ]);
+    expect(ok.map((r) => r.usageError)).toEqual([undefined, undefined, undefined]);
+    const [area, thread] = await client.runBatch([
+      { op: 'mmap', as: 'c', kind: 'anon', len: '1p' },
+      { op: 'touch', thread: 'T2', addr: 'b', access: 'write' },
+    ]);
+    expect(area!.usageError?.message).toBe('too many areas: a session may map 2');
+    expect(thread!.usageError).toEqual({
+      message: 'too many threads: a session may have 2',
+      field: 'thread',
+    });
+    await client.dispose();
+  });
+
   it('runs a long loop of fault cycles in one request, keeping only the last result', async () => {
     const client = await connect((agent = await startTestAgent()));
     await client.runBatch(SETUP);
     const cycles = 3 * PAGES;
-    const ops: Operation[] = [];
-    for (let i = 0; i < cycles; i++) {
-      const page = i % PAGES;
-      if (page === 0 && i > 0)
-        ops.push({ op: 'madvise', addr: 'a', len: `${PAGES}p`, advice: 'MADV_DONTNEED' });
-      ops.push(
-        { op: 'touch', thread: 'T1', addr: `a+${page}p`, access: 'read' },
-        { op: 'read', fd: 'uffd' },
-        copy(page, i),
-      );
-    }
+    const ops = faultCycles(PAGES, cycles);
     const { results, summary } = await client.batch(ops, 'last');
     expect(summary).toEqual({ ops: ops.length, errnos: 0, usageErrors: 0 });
     expect(results).toHaveLength(1);

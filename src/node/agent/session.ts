@@ -22,6 +22,7 @@ import {
   type ServerMessage,
 } from '../../portable/protocol/protocol';
 import { parseRequest } from '../../portable/protocol/schema';
+import { printable } from './auth';
 import { eventsBetween } from './events';
 
 /** A backend whose batches may read only the last step's snapshot (the executor's can). */
@@ -164,7 +165,7 @@ export class Session {
         }
         this.backend = Promise.resolve().then(() => this.deps.createBackend(this.id));
         this.backend.catch(() => {}); // the hello reply reports it
-        this.deps.log(`session ${this.id}: hello from ${req.client ?? 'a client'}`);
+        this.deps.log(`session ${this.id}: hello from ${printable(req.client ?? 'a client')}`);
       } else if (!this.backend) {
         return this.fail(
           req.id,

@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { AgentClient } from '../../portable/protocol/client';
 import type { DoctorReport } from '../../portable/protocol/doctor';
 import { DEFAULT_PAGE_ORIGIN } from '../../portable/protocol/protocol';
+import type { KernelExecutor } from '../executor';
 import { createKernelSession } from './kernel';
 import type { SessionBackend } from './session';
 import {
@@ -19,11 +20,18 @@ import {
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef0123456789abcdef';
 
+/**
+ * A session on the real kernel that waits longer for threads to settle than the agent does: tests
+ * share two cores with other work, and a thread that has not reached its fault in time would be
+ * reported `running`.
+ */
+export const testSession = (): Promise<KernelExecutor> => createKernelSession({ settleTimeoutMs: 15_000 });
+
 /** The real executor with some of its methods replaced: to make a session slow, or fail on purpose. */
 export async function wrapped(
   overrides: (real: SessionBackend) => Partial<SessionBackend>,
 ): Promise<SessionBackend> {
-  const real = await createKernelSession();
+  const real = await testSession();
   const plain: SessionBackend = {
     info: () => real.info(),
     run: (op) => real.run(op),
@@ -54,7 +62,7 @@ export interface TestAgent extends RunningAgent {
 export async function startTestAgent(overrides: Partial<AgentConfig> = {}): Promise<TestAgent> {
   const lines: string[] = [];
   const backends: SessionBackend[] = [];
-  const create = overrides.createBackend ?? createKernelSession;
+  const create = overrides.createBackend ?? testSession;
   const agent = await startAgent({
     host: '127.0.0.1',
     port: 0,

@@ -88,7 +88,9 @@ export function describeResult(r: Result): Line[] {
         : r.addr !== undefined
           ? ` (${relativeAddress(r.addr, r.snapshot.areas, r.snapshot.pageSize)})`
           : '';
-    lines.push({ text: `= ${r.ret}${extra}`, tone: 'ok' });
+    // mmap and mremap return an address: hex reads as one.
+    const ret = r.addr !== undefined && r.ret > 0xffff ? `0x${r.ret.toString(16)}` : String(r.ret);
+    lines.push({ text: `= ${ret}${extra}`, tone: 'ok' });
   }
   if (r.struct) {
     for (const [name, after] of Object.entries(r.struct.after)) {

@@ -30,7 +30,7 @@ describe('the call syntax', () => {
       op: 'ioctl',
       fd: 'uffd',
       request: 'UFFDIO_COPY',
-      arg: { dst: 'a+1p', src: { fill: '0x41' }, len: '1p' },
+      arg: { dst: 'a+1p', src: { fill: 0x41 }, len: '1p' },
     });
     expect(op('uffd = userfaultfd(O_CLOEXEC|O_NONBLOCK)')).toEqual({
       op: 'userfaultfd',

@@ -72,6 +72,18 @@ function words(node: Node, what: string, values: readonly string[]): string[] {
   return out;
 }
 
+/** COPY's own source buffer: `src: {fill: 0x41}` takes a byte, as the engines want it. */
+const FILL = 'src.fill';
+
+function byte(node: Node, what: string): number {
+  const text = node.kind === 'expr' ? node.text : '';
+  const n = /^(0x[0-9a-fA-F]+|\d+)$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 255) {
+    throw new ConsoleError(`${what} must be a byte, 0 to 0xff`, node.start, node.end);
+  }
+  return n;
+}
+
 function structArg(node: Node & { kind: 'object' }, prefix: string, spans: Spans, path: string): StructArg {
   const out: Record<string, StructArg[string]> = {};
   for (const e of node.entries) {
@@ -79,6 +91,7 @@ function structArg(node: Node & { kind: 'object' }, prefix: string, spans: Spans
     spans.set(p, e.value);
     const what = `${prefix}${e.key}`;
     if (e.value.kind === 'object') out[e.key] = structArg(e.value, `${what}.`, spans, p);
+    else if (what === FILL) out[e.key] = byte(e.value, what);
     else if (e.value.kind === 'string') throw new ConsoleError(`${what} cannot be a string`, e.value.start);
     else out[e.key] = mask(e.value, what);
   }
@@ -130,13 +143,8 @@ function value(p: Param, node: Node, spans: Spans, op: Record<string, unknown>):
       return node.value;
     case 'bool':
       return word(node, what, ['true', 'false']) === 'true';
-    case 'byte': {
-      const text = node.kind === 'expr' ? node.text : '';
-      const n = /^(0x[0-9a-fA-F]+|\d+)$/.test(text) ? Number(text) : NaN;
-      if (!Number.isInteger(n) || n < 0 || n > 255)
-        throw new ConsoleError(`${what} must be a byte, 0 to 0xff`, node.start, node.end);
-      return n;
-    }
+    case 'byte':
+      return byte(node, what);
     case 'request': {
       if (node.kind !== 'expr')
         throw new ConsoleError('the request should be an ioctl name', node.start, node.end);

@@ -12,10 +12,15 @@ function printMask(v: Expr | readonly Expr[]): string {
   return Array.isArray(v) ? `[${v.map(printExpr).join(', ')}]` : printExpr(v as Expr);
 }
 
-function printStruct(arg: StructArg): string {
+const printByte = (v: number) => `0x${v.toString(16).padStart(2, '0')}`;
+
+function printStruct(arg: StructArg, prefix = ''): string {
   const entries = Object.entries(arg).map(([k, v]) => {
-    const text =
-      typeof v === 'object' && !Array.isArray(v) ? printStruct(v as StructArg) : printMask(v as Expr);
+    const path = prefix + k;
+    let text: string;
+    if (typeof v === 'object' && !Array.isArray(v)) text = printStruct(v as StructArg, `${path}.`);
+    else if (path === 'src.fill' && typeof v === 'number') text = printByte(v);
+    else text = printMask(v as Expr);
     return `${k}: ${text}`;
   });
   return `{${entries.join(', ')}}`;
@@ -39,7 +44,7 @@ function printValue(kind: Kind, v: unknown): string {
     case 'bool':
       return v ? 'true' : 'false';
     case 'byte':
-      return `0x${(v as number).toString(16).padStart(2, '0')}`;
+      return printByte(v as number);
     case 'request':
       return typeof v === 'number' ? `0x${v.toString(16)}` : String(v);
     case 'ioctlArg':

@@ -107,6 +107,14 @@ export class Args {
   }
 }
 
+/** `fill=0x42`: the byte COPY's own source buffer is filled with; 0x41 ('A') when not given. */
+function fillByte(w: Word | undefined): number {
+  if (!w) return 0x41;
+  const n = /^(0x[0-9a-fA-F]+|\d+)$/.test(w.text) ? Number(w.text) : NaN;
+  if (!(n >= 0 && n <= 255)) throw new ConsoleError('fill= must be a byte, 0 to 0xff', w.start, w.end);
+  return n;
+}
+
 function fd(args: Args, ctx: ShortContext): string {
   const o = args.option('fd');
   if (o) {
@@ -237,7 +245,7 @@ export const SHORT_FORMS: readonly ShortForm[] = [
       if (src && fill) throw new ConsoleError('give fill= or src=, not both', src.start, src.end);
       const arg = {
         dst: args.value(0, 'DST'),
-        src: src ? exprValue(src.text) : { fill: exprValue(fill?.text ?? '0x41') },
+        src: src ? exprValue(src.text) : { fill: fillByte(fill) },
         len: args.value(1, 'LEN', '1p'),
         mode: modeOf(args, { dontwake: 'UFFDIO_COPY_MODE_DONTWAKE', wp: 'UFFDIO_COPY_MODE_WP' }),
       };

@@ -31,7 +31,7 @@ export function diffRuns(
     const differences: Difference[] = [];
     const excused: { difference: Difference; limit: ModelLimit }[] = [];
     for (const d of compareNormal(normaliseResult(s, simPlaces), normaliseResult(k, kernelPlaces))) {
-      const limit = excusedBy(d, s.op.op, limits);
+      const limit = excusedBy(d, { op: s.op.op, sim: s, kernel: k }, limits);
       if (limit) excused.push({ difference: d, limit });
       else differences.push(d);
     }

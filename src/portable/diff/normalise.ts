@@ -7,15 +7,9 @@ import type { Result } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import { errnoName } from '../uapi/errno';
 import { msgFields, type UffdMsg } from '../uapi/msg';
-import {
-  formatFlags,
-  IOCTL_BY_NAME,
-  REGISTER_MODES,
-  PAGEFAULT_FLAGS,
-  USERFAULTFD_FLAGS,
-} from '../uapi/names';
+import { formatFlags, REGISTER_MODES, PAGEFAULT_FLAGS, USERFAULTFD_FLAGS } from '../uapi/names';
 import { FIELD_SIZE, STRUCTS, type FieldLayout, type StructValues } from '../uapi/structs';
-import { formatField, type ValueNames } from '../scenario/values';
+import { formatField, namesFrom, type ValueNames } from '../scenario/values';
 import { relativeAddress, type Placement } from './address';
 
 /** One area's pages, kept as bits (an area may have a million pages). */
@@ -37,10 +31,10 @@ export interface NormalResult {
 export function normaliseResult(r: Result, placements: readonly Placement[]): NormalResult {
   const fields = new Map<string, string>();
   const snap = r.snapshot;
-  const names = namesOf(snap, placements);
+  const names = namesFrom(snap, placements, r.op);
   const set = (path: string, v: string | number | boolean | bigint) => fields.set(path, String(v));
 
-  set('ret', retText(r));
+  set('ret', retText(r, placements));
   set('errno', r.errno === undefined ? '0' : errnoName(r.errno));
   set('blocked', r.blocked ?? false);
   set('usageError', r.usageError ? 'yes' : 'no');
@@ -48,17 +42,12 @@ export function normaliseResult(r: Result, placements: readonly Placement[]): No
   if (r.revents !== undefined) set('revents', `0x${r.revents.toString(16)}`);
   if (r.struct) {
     const layout = STRUCTS[r.struct.name];
-    const modes =
-      r.op.op === 'ioctl' && typeof r.op.request === 'string'
-        ? IOCTL_BY_NAME.get(r.op.request)?.modes
-        : undefined;
-    const withModes = { ...names, modes };
     set('struct.name', r.struct.name);
     for (const side of ['before', 'after'] as const) {
       const values: StructValues = r.struct[side];
       for (const f of layout.fields) {
         const v = values[f.name];
-        if (v !== undefined) set(`struct.${side}.${f.name}`, formatField(f, v, withModes));
+        if (v !== undefined) set(`struct.${side}.${f.name}`, formatField(f, v, names));
       }
       const bytes = side === 'before' ? r.struct.beforeBytes : r.struct.afterBytes;
       set(`struct.${side}Bytes`, bytesText(bytes, layout.fields, names));
@@ -72,17 +61,11 @@ export function normaliseResult(r: Result, placements: readonly Placement[]): No
   return { fields, pages };
 }
 
-function namesOf(snap: Snapshot, placements: readonly Placement[]): ValueNames {
-  return {
-    placements,
-    threadName: (tid) => snap.threads.find((t) => t.tid === tid)?.name,
-    fdName: (fd) => snap.uffds.find((u) => u.fd === fd)?.name ?? snap.fds.find((f) => f.fd === fd)?.name,
-  };
-}
-
-/** An fd or pid in `ret` becomes its name: the numbers are the engine's own. */
-function retText(r: Result): string {
+/** An fd, a pid or an address in `ret` becomes its name: the numbers are the engine's own. */
+function retText(r: Result, placements: readonly Placement[]): string {
   const op = r.op;
+  if (r.addr !== undefined && r.ret !== -1 && BigInt(r.ret) === r.addr)
+    return relativeAddress(r.addr, placements);
   if (r.fd !== undefined && r.ret === r.fd && 'as' in op && op.as !== undefined) return `fd ${op.as}`;
   if (op.op === 'fork' && r.ret > 0) return `pid ${op.child}`;
   return String(r.ret);

@@ -1,8 +1,10 @@
 // Page-state bits as names, and the comparison of two areas' pages that reports a run of pages
-// with the same difference once (`pages[a+0p..a+511p]`) rather than page by page.
+// with the same difference once (`pages[a..a+512p]`, end exclusive as in scenarios) rather than
+// page by page.
 
 import { PAGE } from '../model/snapshot';
 import { relativeAddress } from './address';
+import { runs } from './runs';
 import type { NormalPages } from './normalise';
 
 const BIT_NAMES = Object.entries(PAGE) as [keyof typeof PAGE, number][];
@@ -29,31 +31,25 @@ export function comparePages(prefix: string, x: NormalPages, y: NormalPages): Pa
     relativeAddress(x.start + BigInt(i) * BigInt(x.pageSize), [
       { name: x.area, start: x.start, len: BigInt(n * x.pageSize), pageSize: x.pageSize },
     ]);
-  for (const [what, get] of [
-    ['pages', (p: NormalPages, i: number) => (i < p.bits.length ? pageBitsText(p.bits[i]!) : '(absent)')],
-    ['content', (p: NormalPages, i: number) => p.content.get(i) ?? '-'],
-  ] as const) {
-    let run: { from: number; to: number; a: string; b: string } | undefined;
-    const flush = () => {
-      if (!run) return;
-      const where = run.from === run.to ? label(run.from) : `${label(run.from)}..${label(run.to)}`;
-      out.push({ path: `${prefix}.${what}[${where}]`, a: run.a, b: run.b });
-      run = undefined;
-    };
-    for (let i = 0; i < n; i++) {
-      const a = get(x, i);
-      const b = get(y, i);
-      if (a === b) {
-        flush();
-        continue;
-      }
-      if (run && run.a === a && run.b === b && run.to === i - 1) run.to = i;
-      else {
-        flush();
-        run = { from: i, to: i, a, b };
-      }
+  // Most pages are the same on both sides: compare the raw bits and tags, format only differences.
+  const bits = (p: NormalPages, i: number) => (i < p.bits.length ? p.bits[i]! : -1);
+  const kinds = [
+    {
+      what: 'pages',
+      same: (i: number) => bits(x, i) === bits(y, i),
+      text: (p: NormalPages, i: number) => (bits(p, i) < 0 ? '(absent)' : pageBitsText(bits(p, i))),
+    },
+    {
+      what: 'content',
+      same: (i: number) => x.content.get(i) === y.content.get(i),
+      text: (p: NormalPages, i: number) => p.content.get(i) ?? '-',
+    },
+  ];
+  for (const k of kinds) {
+    for (const r of runs(n, (i) => (k.same(i) ? undefined : `${k.text(x, i)}\n${k.text(y, i)}`))) {
+      const where = r.from === r.to ? label(r.from) : `${label(r.from)}..${label(r.to + 1)}`;
+      out.push({ path: `${prefix}.${k.what}[${where}]`, a: k.text(x, r.from), b: k.text(y, r.from) });
     }
-    flush();
   }
   return out;
 }

@@ -39,6 +39,8 @@ export class Kernel {
   readonly tasks = new Map<string, Task>();
   /** Named files (memfds, regular files) so two mappings can share one. */
   readonly files = new Map<string, Inode>();
+  /** Every file ever made, named or not. */
+  readonly inodes: Inode[] = [];
   readonly main: Process;
   /** Engine remarks for the current operation's result. */
   notes: string[] = [];
@@ -82,7 +84,16 @@ export class Kernel {
 
   /** A file no one has named: the shmem file behind MAP_SHARED|MAP_ANONYMOUS, an unnamed memfd. */
   newFile(type: InodeType, size: number, name = `[${type}-${this.nextFile++}]`): Inode {
-    return new Inode(type, name, size);
+    const inode = new Inode(type, name, size);
+    this.inodes.push(inode);
+    return inode;
+  }
+
+  /** Changes with anything a page of `mm` may show: its vmas and PTEs, page contents, files. */
+  memoryVersion(mm: Mm): string {
+    let files = 0;
+    for (const f of this.inodes) files += f.version;
+    return `${mm.version}:${mm.pt.version}:${this.pages.version}:${files}`;
   }
 
   note(text: string): void {

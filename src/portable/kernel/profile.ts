@@ -94,7 +94,13 @@ export function kernelProfile(version: string = NEWEST_KERNEL): KernelProfile {
   }
   const v = `${parsed[0]}.${parsed[1]}`;
   const at = (since: string) => atLeast(v, since);
-  const has = (name: string) => at(SINCE[name] ?? OLDEST_KERNEL);
+  // Asked on every ioctl: answered once per name.
+  const known = new Map<string, boolean>();
+  const has = (name: string): boolean => {
+    let yes = known.get(name);
+    if (yes === undefined) known.set(name, (yes = at(SINCE[name] ?? OLDEST_KERNEL)));
+    return yes;
+  };
   const features = FEATURES.filter((f) => has(f.name)).reduce((m, f) => m | f.value, 0n);
   const ranges = rangeIoctls(v);
   const modes =

@@ -79,10 +79,13 @@ function dispatch(s: Session, op: Operation): Outcome {
     case 'signal':
       return doSignal(s, op);
   }
+  const name = (op as { op: unknown }).op;
+  throw new UsageFailure(`unknown operation '${String(name)}'`, 'op');
 }
 
 function usage(op: Operation, message: string, field?: string): Outcome {
-  return { call: op.op, ret: -1, usageError: field === undefined ? { message } : { message, field } };
+  const call = isOperation(op) ? op.op : '?';
+  return { call, ret: -1, usageError: field === undefined ? { message } : { message, field } };
 }
 
 function describeFailure(op: Operation, e: unknown): Outcome {
@@ -123,7 +126,7 @@ class Simulator implements SimBackend {
 
   runSync(op: Operation): Result {
     const s = this.s;
-    s.k.notes = [];
+    if (s.k.notes.length) s.k.notes = [];
     s.k.sched.step = this.step++;
     let out: Outcome;
     try {
@@ -133,13 +136,11 @@ class Simulator implements SimBackend {
     } catch (e) {
       out = describeFailure(op, e);
     }
-    const notes = s.k.notes;
-    return {
-      op,
-      ...out,
-      ...(notes.length ? { notes } : {}),
-      snapshot: this.opts.snapshots === false ? EMPTY : takeSnapshot(s),
-    };
+    const r = out as Result & { op: Operation; snapshot: Snapshot; notes?: readonly string[] };
+    r.op = op;
+    if (s.k.notes.length) r.notes = s.k.notes;
+    r.snapshot = this.opts.snapshots === false ? EMPTY : takeSnapshot(s);
+    return r;
   }
 
   snapshot(): Snapshot {

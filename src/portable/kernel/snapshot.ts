@@ -18,7 +18,20 @@ import { linearPageIndex, vmaUffdModes, vmasInRange } from './mm/vma';
 import type { Area } from './sys/areas';
 import type { Session } from './sys/session';
 
+/** The last snapshot of each area, reused while nothing it shows has changed (snapshots are immutable). */
+const cache = new WeakMap<Area, { version: string; snap: AreaSnapshot }>();
+
 function areaSnapshot(s: Session, a: Area): AreaSnapshot {
+  const mm = s.k.processes.get(a.process)!.mm;
+  const version = s.k.memoryVersion(mm);
+  const hit = cache.get(a);
+  if (hit?.version === version) return hit.snap;
+  const snap = buildAreaSnapshot(s, a);
+  cache.set(a, { version, snap });
+  return snap;
+}
+
+function buildAreaSnapshot(s: Session, a: Area): AreaSnapshot {
   const k = s.k;
   const mm = k.processes.get(a.process)!.mm;
   const n = a.len / a.pageSize;
@@ -40,16 +53,24 @@ function areaSnapshot(s: Session, a: Area): AreaSnapshot {
       content.set(i, k.pages.tag(page));
     }
   }
-  mm.pt.forEach(base, base + n * step, (pn, bits, page) => {
-    if ((pn - base) % step) return;
-    const i = (pn - base) / step;
-    if (!(pages[i]! & PAGE.MAPPED)) return;
-    if (bits & PTE.PRESENT) {
-      pages[i]! |= PAGE.PRESENT | (bits & PTE.ZERO ? PAGE.ZERO : 0);
-      content.set(i, bits & PTE.ZERO ? '00' : k.pages.tag(page));
+  const tag = (page: number) => k.pages.tag(page);
+  mm.pt.forEachTable(base, base + n * step, (tbase, bits, ids, lo, hi) => {
+    for (let j = lo; j < hi; j++) {
+      const b = bits[j]!;
+      if (b === 0) continue;
+      const off = tbase + j - base;
+      if (off % step) continue;
+      const i = off / step;
+      let p = pages[i]!;
+      if (!(p & PAGE.MAPPED)) continue;
+      if (b & PTE.PRESENT) {
+        p |= b & PTE.ZERO ? PAGE.PRESENT | PAGE.ZERO : PAGE.PRESENT;
+        content.set(i, b & PTE.ZERO ? '00' : tag(ids[j]!));
+      }
+      if (b & PTE.UFFD_WP) p |= PAGE.UFFD_WP;
+      if (b & PTE.POISON) p |= PAGE.POISONED;
+      pages[i] = p;
     }
-    if (bits & PTE.UFFD_WP) pages[i]! |= PAGE.UFFD_WP;
-    if (bits & PTE.POISON) pages[i]! |= PAGE.POISONED;
   });
   return {
     name: a.name,
@@ -122,20 +143,25 @@ function registrations(s: Session): RegistrationSnapshot[] {
 }
 
 function threads(s: Session): ThreadSnapshot[] {
-  return [...s.k.tasks.values()].map((t) => {
-    const sleep = t.sleep;
-    return {
+  const out: ThreadSnapshot[] = [];
+  for (const t of s.k.tasks.values()) {
+    const th: { -readonly [K in keyof ThreadSnapshot]: ThreadSnapshot[K] } = {
       name: t.name,
       process: t.process.name,
       tid: t.tid,
       state: t.state,
-      ...(t.address !== undefined ? { address: BigInt(t.address) } : {}),
-      ...(sleep ? { uffd: ctxName(s, sleep.ctx), since: t.since } : {}),
-      ...(t.doing !== undefined ? { doing: t.doing } : {}),
-      ...(t.value !== undefined ? { value: t.value } : {}),
-      ...(t.sigbusCode !== undefined ? { sigbusCode: t.sigbusCode } : {}),
     };
-  });
+    if (t.address !== undefined) th.address = BigInt(t.address);
+    if (t.sleep) {
+      th.uffd = ctxName(s, t.sleep.ctx);
+      th.since = t.since;
+    }
+    if (t.doing !== undefined) th.doing = t.doing;
+    if (t.value !== undefined) th.value = t.value;
+    if (t.sigbusCode !== undefined) th.sigbusCode = t.sigbusCode;
+    out.push(th);
+  }
+  return out;
 }
 
 export function takeSnapshot(s: Session): Snapshot {

@@ -66,6 +66,8 @@ function describe(e: unknown): string {
 
 /** One expression: an address, a length, a number. */
 export function resolveExpr(expr: Expr, env: ResolveEnv, field: string, table?: readonly FlagInfo[]): bigint {
+  // A plain whole number needs no context (a fast path: the simulator resolves millions a second).
+  if (typeof expr === 'number' && Number.isSafeInteger(expr)) return BigInt(expr);
   if (typeof expr !== 'string' && typeof expr !== 'number') {
     throw new ResolveError(field, `expected a number or an expression, got ${shape(expr)}`);
   }
@@ -84,6 +86,7 @@ export function resolveMask(
   table?: readonly FlagInfo[],
 ): bigint {
   if (mask === undefined) return 0n;
+  if (typeof mask === 'number' && Number.isSafeInteger(mask)) return BigInt(mask);
   if (Array.isArray(mask)) {
     return mask.reduce<bigint>((m, v, i) => m | resolveExpr(v, env, `${field}[${i}]`, table), 0n);
   }
@@ -163,10 +166,16 @@ export function resolveStruct(
   let fill: number | undefined;
   const fields = fieldsOf(layout);
   const visit = (obj: StructArg, prefix: string): void => {
-    for (const [key, v] of Object.entries(obj)) {
+    for (const key of Object.keys(obj)) {
+      const v = obj[key]!;
       const path = prefix + key;
-      const field = `arg.${path}`;
       const f = fields.get(path);
+      // The common case, a plain number in a known field, needs no more.
+      if (f && typeof v === 'number' && Number.isSafeInteger(v)) {
+        values[f.name] = wrap(f, BigInt(v));
+        continue;
+      }
+      const field = `arg.${path}`;
       if (layout.name === 'uffdio_copy' && path === 'src' && isFill(v)) {
         fill = fillByte(v, field);
         continue;

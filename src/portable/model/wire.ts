@@ -22,17 +22,34 @@ export function toWire(value: unknown): string {
   });
 }
 
-export function fromWire<T>(text: string): T {
-  return JSON.parse(text, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const t = v as Record<string, unknown>;
-      const keys = Object.keys(v);
-      if (keys.length === 1) {
-        if (typeof t.$b === 'string') return BigInt(t.$b);
-        if (typeof t.$u8 === 'string') return fromHex(t.$u8);
-        if (Array.isArray(t.$map)) return new Map(t.$map as [unknown, unknown][]);
-      }
-    }
+/**
+ * Turns the `$b`, `$u8` and `$map` tags back into values, children before parents as a JSON.parse
+ * reviver would, but in one walk after parsing (a reviver is several times slower). A changed value
+ * is defined, not assigned, so an own `__proto__` key stays a plain key.
+ */
+function revive(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = revive(v[i]);
     return v;
-  }) as T;
+  }
+  const t = v as Record<string, unknown>;
+  let keys = 0;
+  for (const key in t) {
+    keys++;
+    const was = t[key];
+    const now = revive(was);
+    if (now !== was)
+      Object.defineProperty(t, key, { value: now, writable: true, enumerable: true, configurable: true });
+  }
+  if (keys === 1) {
+    if (typeof t.$b === 'string') return BigInt(t.$b);
+    if (typeof t.$u8 === 'string') return fromHex(t.$u8);
+    if (Array.isArray(t.$map)) return new Map(t.$map as [unknown, unknown][]);
+  }
+  return t;
+}
+
+export function fromWire<T>(text: string): T {
+  return revive(JSON.parse(text)) as T;
 }

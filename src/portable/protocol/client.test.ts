@@ -7,6 +7,8 @@ import { fromWire, toWire } from '../model/wire';
 import { AgentClient, AgentError, type WebSocketLike } from './client';
 import { PROTOCOL_VERSION, type AgentEvent, type Request } from './protocol';
 
+declare function setTimeout(handler: () => void, ms: number): unknown;
+
 const INFO: BackendInfo = { engine: 'kernel', kernelVersion: '6.18', pageSize: 4096, hugePageSize: 2 << 20 };
 const LIMITS = { maxMessageBytes: 2000, maxBatchOps: 10, maxQueued: 4, idleMs: 60_000 };
 const SNAPSHOT = {
@@ -24,7 +26,8 @@ const SNAPSHOT = {
 class ScriptedSocket implements WebSocketLike {
   static last: ScriptedSocket | undefined;
   static script: (req: Request, socket: ScriptedSocket) => void = () => {};
-  static opens = true;
+  static opens: boolean | 'never' = true;
+  static helloDelayMs = 0;
   readonly url: string;
   readyState = 0;
   sent: Request[] = [];
@@ -36,6 +39,7 @@ class ScriptedSocket implements WebSocketLike {
     this.url = url;
     ScriptedSocket.last = this;
     void Promise.resolve().then(() => {
+      if (ScriptedSocket.opens === 'never') return;
       if (ScriptedSocket.opens) {
         this.readyState = 1;
         this.onopen?.({});
@@ -48,8 +52,8 @@ class ScriptedSocket implements WebSocketLike {
   send(data: string): void {
     const req = fromWire<Request>(data);
     this.sent.push(req);
-    if (req.type === 'hello')
-      this.reply({ type: 'hello', id: req.id, version: PROTOCOL_VERSION, info: INFO, limits: LIMITS });
+    const hello = { type: 'hello', id: req.id, version: PROTOCOL_VERSION, info: INFO, limits: LIMITS };
+    if (req.type === 'hello') setTimeout(() => this.reply(hello), ScriptedSocket.helloDelayMs);
     else ScriptedSocket.script(req, this);
   }
   reply(msg: unknown): void {
@@ -72,6 +76,7 @@ const connect = (options: Partial<Parameters<typeof AgentClient.connect>[0]> = {
 const reset = (script: typeof ScriptedSocket.script = () => {}) => {
   ScriptedSocket.script = script;
   ScriptedSocket.opens = true;
+  ScriptedSocket.helloDelayMs = 0;
 };
 
 describe('AgentClient', () => {
@@ -106,6 +111,23 @@ describe('AgentClient', () => {
       /^cannot connect to the agent at ws:\/\/127.0.0.1:7317: connect ECONNREFUSED/,
     );
     expect(failure.message).toMatch(/npm run agent/);
+  });
+
+  it('gives up when the connection does not open, but lets the hello take its time', async () => {
+    reset();
+    ScriptedSocket.opens = 'never';
+    await expect(connect({ connectTimeoutMs: 10 })).rejects.toMatchObject({
+      code: 'connect',
+      message: 'no connection to the agent at ws://127.0.0.1:7317 within 10 ms',
+    });
+    reset();
+    ScriptedSocket.helloDelayMs = 30;
+    expect((await connect({ connectTimeoutMs: 10 })).info()).toEqual(INFO);
+    ScriptedSocket.helloDelayMs = 50;
+    await expect(connect({ connectTimeoutMs: 10, timeoutMs: 20 })).rejects.toMatchObject({
+      code: 'timeout',
+      message: 'the agent did not answer hello within 20 ms',
+    });
   });
 
   it('correlates replies by id, whatever their order', async () => {

@@ -21,6 +21,12 @@ import {
 } from './protocol';
 import { parseServerMessage } from './schema';
 
+// Every runtime the client runs in (the page, Node) has timers, but portable code is compiled without
+// DOM or Node types; declaring them here keeps them out of the rest of the portable code (the
+// simulator has no clock).
+declare function setTimeout(handler: () => void, ms: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+
 type Handler<E> = { bivarianceHack(ev: E): void }['bivarianceHack'];
 
 /** What the client needs of a WebSocket. The page passes `window.WebSocket`; Node passes `ws`'s. */
@@ -44,7 +50,7 @@ export interface AgentClientOptions {
   readonly WebSocket: WebSocketConstructor;
   /** How long a request may wait for its reply; default 30 s. */
   readonly timeoutMs?: number;
-  /** How long opening the connection and the hello may take; default 5 s. */
+  /** How long opening the connection may take; default 5 s. The hello then has `timeoutMs`, as the agent sets up the session. */
   readonly connectTimeoutMs?: number;
   /** Shown in the agent's console. */
   readonly client?: string;
@@ -68,7 +74,7 @@ interface Pending {
   readonly expect: Reply['type'];
   readonly resolve: (reply: Reply) => void;
   readonly reject: (error: AgentError) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
+  readonly timer: unknown;
 }
 
 const OPEN = 1;
@@ -131,7 +137,7 @@ export class AgentClient implements Backend {
         reject(new AgentError(code, message));
       };
       const timer = setTimeout(
-        () => fail(`no answer from the agent at ${where} within ${formatDuration(connectTimeoutMs)}`),
+        () => fail(`no connection to the agent at ${where} within ${formatDuration(connectTimeoutMs)}`),
         connectTimeoutMs,
       );
       socket.onerror = (ev) => {
@@ -150,6 +156,7 @@ export class AgentClient implements Backend {
               : ' (a wrong token or an origin it does not allow; its console says which)'),
         );
       socket.onopen = () => {
+        clearTimeout(timer);
         client.listen();
         client
           .request(

@@ -2,7 +2,7 @@
 // defines the names the step creates.
 
 import { OP_NAMES, type OpName } from '../model/operation';
-import { IOCTLS } from '../uapi/names';
+import { FEATURES, IOCTLS, USERFAULTFD_FLAGS, type FlagInfo } from '../uapi/names';
 import { OP_FIELDS, STEP_KEYS, type FieldKind } from './op-schema';
 import { describeJson, isPlainObject, NAME, type Scope } from './scope';
 import { flattenStructArg, isFill, requestInfo, type RequestInfo } from './struct-arg';
@@ -45,7 +45,12 @@ export function checkStepFields(c: StepContext): RequestInfo | undefined {
       continue;
     }
     if (field.kind !== 'ioctl-arg') {
-      const e = checkKind(c, field.kind, c.step[key]);
+      const e = checkKind(
+        c,
+        field.kind,
+        c.step[key],
+        key === 'flags' && c.op !== 'fcntl' ? USERFAULTFD_FLAGS : undefined,
+      );
       if (e) c.report([key], `${key}: ${e}`);
     }
   }
@@ -55,7 +60,12 @@ export function checkStepFields(c: StepContext): RequestInfo | undefined {
   return request;
 }
 
-function checkKind(c: StepContext, kind: FieldKind, v: unknown): string | undefined {
+function checkKind(
+  c: StepContext,
+  kind: FieldKind,
+  v: unknown,
+  table?: readonly FlagInfo[],
+): string | undefined {
   const { scope } = c;
   if (typeof kind === 'object') {
     if ('oneOf' in kind) {
@@ -73,7 +83,7 @@ function checkKind(c: StepContext, kind: FieldKind, v: unknown): string | undefi
     case 'expr':
       return scope.checkExpr(v);
     case 'mask':
-      return scope.checkMask(v);
+      return scope.checkMask(v, undefined, table);
     case 'bool':
       return typeof v === 'boolean' ? undefined : `expected true or false, got ${describeJson(v)}`;
     case 'byte':
@@ -148,7 +158,7 @@ function checkIoctl(c: StepContext): RequestInfo | undefined {
     if (c.step.as === undefined)
       c.report([], "missing 'as': USERFAULTFD_IOC_NEW creates a uffd and needs a name");
     if (arg !== undefined) {
-      const e = c.scope.checkMask(arg);
+      const e = c.scope.checkMask(arg, undefined, USERFAULTFD_FLAGS);
       if (e) c.report(['arg'], `arg: ${e}`);
     }
     return info;
@@ -194,7 +204,8 @@ function checkIoctl(c: StepContext): RequestInfo | undefined {
       }
       continue;
     }
-    const e = c.scope.checkMask(f.value, field.role);
+    const table = field.role === 'mode' ? info.ioctl.modes : field.role === 'features' ? FEATURES : undefined;
+    const e = c.scope.checkMask(f.value, field.role, table);
     if (e) c.report(at, `arg.${f.name}: ${e}`);
   }
   return info;

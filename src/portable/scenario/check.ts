@@ -4,15 +4,14 @@
 import type { Placement } from '../diff/address';
 import { evalMask, ExprError, type Expr, type ExprContext } from '../model/expr';
 import type { Result } from '../model/result';
-import { pageStateName, type AreaSnapshot, type Snapshot } from '../model/snapshot';
+import type { Snapshot } from '../model/snapshot';
 import { errnoName } from '../uapi/errno';
 import { msgFields } from '../uapi/msg';
-import { IOCTL_BY_NAME } from '../uapi/names';
 import { FIELD_SIZE, STRUCTS, type FieldLayout, type FieldValue } from '../uapi/structs';
 import { constantValue } from './constants';
-import type { Expectation, RegistrationExpectation } from './format';
-import { parsePageKey } from './page-key';
-import { formatField, type ValueNames } from './values';
+import type { Expectation } from './format';
+import { checkPages, checkRegistrations, type Miss } from './check-snapshot';
+import { formatAddress, formatField, namesFrom, type ValueNames } from './values';
 
 export interface FieldMismatch {
   /** e.g. `struct.copy`, `msgs[0].arg.pagefault.address`, `pages[a+1p]`. */
@@ -33,7 +32,7 @@ export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch
   const out: FieldMismatch[] = [];
   const r = c.result;
   const snap = r.snapshot;
-  const names = valueNames(c);
+  const names = namesFrom(snap, c.placements, r.op);
   const miss = (field: string, expected: unknown, actual: unknown) =>
     out.push({ field, expected: String(expected), actual: String(actual) });
   const value = (expr: Expr | readonly Expr[], role?: FieldLayout['role']) => evalIn(snap, c, expr, role);
@@ -68,14 +67,13 @@ export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch
     if (!r.struct) miss('struct', 'a struct', 'none');
     else {
       const layout = STRUCTS[r.struct.name];
-      const modes = IOCTL_BY_NAME.get(ioctlName(r) ?? '')?.modes;
       for (const [name, want] of Object.entries(e.struct)) {
         const f = layout.fields.find((l) => l.name === name);
         const got = r.struct.after[name];
         if (!f || got === undefined) miss(`struct.${name}`, 'a field', 'none');
         else
           guard(`struct.${name}`, () =>
-            compareField(`struct.${name}`, f, value(want, f.role), got, { ...names, modes }, miss),
+            compareField(`struct.${name}`, f, value(want, f.role), got, names, miss),
           );
       }
     }
@@ -97,8 +95,8 @@ export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch
           if (th.address !== a) {
             miss(
               `threads.${name}.address`,
-              fmtAddr(a, names),
-              th.address === undefined ? 'none' : fmtAddr(th.address, names),
+              formatAddress(a, names),
+              th.address === undefined ? 'none' : formatAddress(th.address, names),
             );
           }
         });
@@ -135,18 +133,6 @@ export function checkExpectation(e: Expectation, c: CheckContext): FieldMismatch
   return out;
 }
 
-const ioctlName = (r: Result): string | undefined =>
-  r.op.op === 'ioctl' && typeof r.op.request === 'string' ? r.op.request : undefined;
-
-export function valueNames(c: CheckContext): ValueNames {
-  const snap = c.result.snapshot;
-  return {
-    placements: c.placements,
-    threadName: (tid) => snap.threads.find((t) => t.tid === tid)?.name,
-    fdName: (fd) => snap.uffds.find((u) => u.fd === fd)?.name ?? snap.fds.find((f) => f.fd === fd)?.name,
-  };
-}
-
 function exprContext(snap: Snapshot, c: CheckContext, role?: FieldLayout['role']): ExprContext {
   return {
     pageSize: snap.pageSize,
@@ -177,8 +163,6 @@ function asFieldType(f: FieldLayout, v: bigint): bigint {
   return f.type === 's64' ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
 }
 
-type Miss = (field: string, expected: unknown, actual: unknown) => void;
-
 function compareField(
   path: string,
   f: FieldLayout,
@@ -189,10 +173,6 @@ function compareField(
 ) {
   const w = asFieldType(f, want);
   if (w !== asFieldType(f, BigInt(got))) miss(path, formatField(f, w, names), formatField(f, got, names));
-}
-
-function fmtAddr(a: bigint, names: ValueNames): string {
-  return formatField({ role: 'addr' }, a, names);
 }
 
 function checkMsgs(
@@ -233,80 +213,4 @@ function checkMsgs(
       });
     }
   });
-}
-
-function areaAt(snap: Snapshot, process: string, addr: bigint): AreaSnapshot | undefined {
-  return snap.areas.find((a) => a.process === process && addr >= a.start && addr < a.start + a.len);
-}
-
-function checkPages(
-  key: string,
-  p: NonNullable<Expectation['pages']>[string],
-  snap: Snapshot,
-  value: (e: Expr) => bigint,
-  names: ValueNames,
-  miss: Miss,
-) {
-  const k = parsePageKey(key);
-  const want = typeof p === 'string' ? { state: p } : p;
-  const from = value(k.from);
-  const to = k.to === undefined ? undefined : value(k.to);
-  const prefix = k.process === 'main' ? '' : `${k.process}:`;
-  // Consecutive pages with the same mismatch are reported once, as a range.
-  let run: { first: bigint; last: bigint; expected: string; actual: string; field: string } | undefined;
-  const flush = () => {
-    if (!run) return;
-    const where =
-      run.first === run.last
-        ? fmtAddr(run.first, names)
-        : `${fmtAddr(run.first, names)}..${fmtAddr(run.last, names)}`;
-    miss(`pages[${prefix}${where}]${run.field}`, run.expected, run.actual);
-    run = undefined;
-  };
-  let addr = from;
-  do {
-    const area = areaAt(snap, k.process, addr);
-    const unit = BigInt(area?.pageSize ?? snap.pageSize);
-    const index = area ? Number((addr - area.start) / unit) : -1;
-    const bits = area ? (area.pages[index] ?? 0) : 0;
-    const checks: [string, string | undefined, string][] = [
-      ['', want.state, pageStateName(bits)],
-      ['.content', want.content, (area && area.content.get(index)) ?? 'none'],
-    ];
-    for (const [field, expected, actual] of checks) {
-      if (expected === undefined || expected === actual) continue;
-      if (run && run.field === field && run.expected === expected && run.actual === actual) run.last = addr;
-      else {
-        flush();
-        run = { first: addr, last: addr, expected, actual, field };
-      }
-    }
-    addr = area ? area.start + BigInt(index + 1) * unit : addr + unit;
-  } while (to !== undefined && addr < to);
-  flush();
-}
-
-function checkRegistrations(
-  want: readonly RegistrationExpectation[],
-  snap: Snapshot,
-  value: (e: Expr | readonly Expr[], role?: FieldLayout['role']) => bigint,
-  names: ValueNames,
-  miss: Miss,
-) {
-  const procs = new Set(want.map((r) => r.process ?? 'main'));
-  if (procs.size === 0) procs.add('main');
-  const line = (p: string, start: bigint, end: bigint, mode: bigint, uffd?: string) =>
-    `${p === 'main' ? '' : `${p}:`}${fmtAddr(start, names)}..${fmtAddr(end, names)} ${formatField({ role: 'mode' }, mode, { ...names, modes: IOCTL_BY_NAME.get('UFFDIO_REGISTER')?.modes })}${uffd ? ` ${uffd}` : ''}`;
-  const expected = want.map((r) => {
-    const start = value(r.start);
-    return line(r.process ?? 'main', start, start + value(r.len), value(r.mode, 'mode'), r.uffd);
-  });
-  // Which uffd holds a range is checked when the expectation names it (on every entry).
-  const showUffd = want.some((r) => r.uffd !== undefined);
-  const actual = snap.registrations
-    .filter((r) => procs.has(r.process))
-    .sort((a, b) => (a.process === b.process ? (a.start < b.start ? -1 : 1) : a.process < b.process ? -1 : 1))
-    .map((r) => line(r.process, r.start, r.end, r.mode, showUffd ? r.uffd : undefined));
-  if (expected.join(', ') !== actual.join(', '))
-    miss('registrations', expected.join(', ') || 'none', actual.join(', ') || 'none');
 }

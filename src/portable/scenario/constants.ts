@@ -38,8 +38,3 @@ export function constantValue(name: string, role?: FieldRole): bigint | undefine
   }
   return GENERIC.get(name);
 }
-
-/** Every constant name, for "did you mean" suggestions. */
-export function constantNames(): string[] {
-  return [...GENERIC.keys()];
-}

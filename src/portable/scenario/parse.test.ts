@@ -69,6 +69,28 @@ describe('parseScenario', () => {
     expect(r.ok ? r.scenario.steps.length : r.errors).toBe(7);
   });
 
+  it("accepts the short names the engines' resolver accepts, only where it accepts them", () => {
+    const short = steps(
+      MAP,
+      { op: 'userfaultfd', flags: ['NONBLOCK', 'CLOEXEC'], as: 'uffd' },
+      { ...API, arg: { api: 'UFFD_API', features: ['EVENT_FORK', 'THREAD_ID'] } },
+      {
+        op: 'ioctl',
+        fd: 'uffd',
+        request: 'UFFDIO_REGISTER',
+        arg: { range: { start: 'a', len: '4p' }, mode: 'MISSING|WP' },
+      },
+    );
+    expect(errorsOf(short)).toEqual([]);
+    const misplaced = steps(MAP, UFFD, {
+      op: 'ioctl',
+      fd: 'uffd',
+      request: 'UFFDIO_WAKE',
+      arg: { start: 'a', len: 'MISSING' },
+    });
+    expect(errorsOf(misplaced)).toEqual(["step 3 (ioctl): arg.len: unknown name 'MISSING'"]);
+  });
+
   it('reports a JSON syntax error with its line and column', () => {
     const r = parseScenario('{\n  "format": "uffd-playground/scenario@1",\n  "title": "x"\n  "steps": []\n}');
     expect(r.ok).toBe(false);

@@ -6,7 +6,17 @@ import { UFFD_EVENT_PAGEFAULT, UFFD_PAGEFAULT_FLAG_WRITE } from '../uapi/userfau
 import type { Scenario, Step } from './format';
 import { parseScenario } from './parse';
 import { pickExpectation, runScenario } from './run';
-import { area, MAPPED_MISSING, P, PRESENT, result, scriptedBackend, snapshot, thread, uffd } from './testing';
+import {
+  MAPPED_MISSING,
+  P,
+  pagesArea,
+  PRESENT,
+  res,
+  scriptedBackend,
+  snapshot,
+  thread,
+  uffd,
+} from './testing';
 
 const A = 0x100000000000n;
 const PAGE = 4096n;
@@ -73,9 +83,10 @@ const STEPS = [
 
 /** What an engine that does what the kernel does would answer to STEPS (with a uffd set up beforehand). */
 function goodAnswers(copyLanded = true): Result[] {
-  const areaWith = (pages: number[], content = new Map<number, string>()) => area('a', A, pages, { content });
-  const u = uffd('uffd', 3);
-  const t1 = thread('T1', 1001);
+  const areaWith = (pages: number[], content = new Map<number, string>()) =>
+    pagesArea('a', A, pages, { content });
+  const u = uffd({ name: 'uffd', fd: 3 });
+  const t1 = thread({ name: 'T1', tid: 1001 });
   const msg = decodeMsg(
     encodeMsg(UFFD_EVENT_PAGEFAULT, {
       'arg.pagefault.flags': BigInt(UFFD_PAGEFAULT_FLAG_WRITE),
@@ -86,26 +97,32 @@ function goodAnswers(copyLanded = true): Result[] {
   const ops = scenario(STEPS).steps;
   const pending = { thread: 'T1', address: A + PAGE, flags: 1 };
   return [
-    result(ops[0]!, { ret: 3, fd: 3, snapshot: snapshot({ uffds: [u] }) }),
-    result(ops[1]!, { ret: 0, addr: A, snapshot: snapshot({ areas: [areaWith([1, 1, 1, 1])], uffds: [u] }) }),
-    result(ops[2]!, {
+    res(ops[0]!, { ret: 3, fd: 3, snapshot: snapshot({ uffds: [u] }) }),
+    res(ops[1]!, { ret: 0, addr: A, snapshot: snapshot({ areas: [areaWith([1, 1, 1, 1])], uffds: [u] }) }),
+    res(ops[2]!, {
       blocked: true,
       snapshot: snapshot({
         areas: [areaWith([1, 1, 1, 1])],
         uffds: [{ ...u, pending: [pending] }],
-        threads: [thread('main', 1000), { ...t1, state: 'blocked-fault', address: A + PAGE + 0x7bn }],
+        threads: [
+          thread({ name: 'main', tid: 1000 }),
+          { ...t1, state: 'blocked-fault', address: A + PAGE + 0x7bn },
+        ],
       }),
     }),
-    result(ops[3]!, {
+    res(ops[3]!, {
       ret: 32,
       msgs: [msg],
       snapshot: snapshot({
         areas: [areaWith([1, 1, 1, 1])],
         uffds: [{ ...u, waiting: [pending] }],
-        threads: [thread('main', 1000), { ...t1, state: 'blocked-fault', address: A + PAGE + 0x7bn }],
+        threads: [
+          thread({ name: 'main', tid: 1000 }),
+          { ...t1, state: 'blocked-fault', address: A + PAGE + 0x7bn },
+        ],
       }),
     }),
-    result(ops[4]!, {
+    res(ops[4]!, {
       struct: copyStruct({
         dst: A + PAGE,
         src: 0x200000000000n,
@@ -118,7 +135,7 @@ function goodAnswers(copyLanded = true): Result[] {
           areaWith([MAPPED_MISSING, copyLanded ? PRESENT : MAPPED_MISSING, 1, 1], new Map([[1, '41']])),
         ],
         uffds: [u],
-        threads: [thread('main', 1000), { ...t1, state: 'done', value: 0x01 }],
+        threads: [thread({ name: 'main', tid: 1000 }), { ...t1, state: 'done', value: 0x01 }],
       }),
     }),
   ];
@@ -159,13 +176,13 @@ describe('runScenario', () => {
     const steps = [
       { op: 'mmap', as: 'a', kind: 'anon', len: '4p', expect: { pages: { 'a..a+4p': 'present' } } },
     ];
-    const answer = result(scenario(steps).steps[0]!, {
-      snapshot: snapshot({ areas: [area('a', A, [PRESENT, 1, 1, P.MAPPED | P.POISONED])] }),
+    const answer = res(scenario(steps).steps[0]!, {
+      snapshot: snapshot({ areas: [pagesArea('a', A, [PRESENT, 1, 1, P.MAPPED | P.POISONED])] }),
     });
     const r = await runScenario(scenario(steps), scriptedBackend([answer]));
     expect(r.status !== 'not-applicable' && r.mismatches.map((m) => [m.field, m.expected, m.actual])).toEqual(
       [
-        ['pages[a+1p..a+2p]', 'present', 'missing'],
+        ['pages[a+1p..a+3p]', 'present', 'missing'],
         ['pages[a+3p]', 'present', 'poisoned'],
       ],
     );
@@ -186,7 +203,7 @@ describe('runScenario', () => {
     expect(pickExpectation(s.steps[0] as Step, '6.18.44').kernel).toBe('>=5.15');
     expect(pickExpectation(s.steps[0] as Step, '5.10').kernel).toBe('4.3-5.14');
     expect(pickExpectation(s.steps[0] as Step, '4.2')).toEqual({});
-    const answer = () => result(s.steps[0]!, { ret: 0, snapshot: snapshot() });
+    const answer = () => res(s.steps[0]!, { ret: 0, snapshot: snapshot() });
     const old = await runScenario(s, scriptedBackend([answer], { kernelVersion: '5.10' }));
     expect(old.status !== 'not-applicable' && old.mismatches.map((m) => m.field)).toEqual(['ret']);
     const now = await runScenario(s, scriptedBackend([answer], { kernelVersion: '6.18' }));
@@ -211,7 +228,7 @@ describe('runScenario', () => {
     ]);
     const r = await runScenario(
       s,
-      scriptedBackend([result(s.steps[0]!, { ret: -1, usageError: { message: 'refused', field: 'len' } })]),
+      scriptedBackend([res(s.steps[0]!, { ret: -1, usageError: { message: 'refused', field: 'len' } })]),
     );
     expect(r).toMatchObject({
       status: 'failed',

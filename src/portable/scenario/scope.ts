@@ -3,6 +3,8 @@
 
 import { evalExpr, ExprError, type Expr } from '../model/expr';
 import { MAIN_PROCESS, MAIN_THREAD } from '../model/operation';
+import { exprContext } from '../model/resolve';
+import type { FlagInfo } from '../uapi/names';
 import type { FieldRole } from '../uapi/structs';
 import { constantValue } from './constants';
 
@@ -18,18 +20,22 @@ export class Scope {
   /** Where each area and fd is first defined (1-based step), to explain a name used too early. */
   readonly definedAt = new Map<string, number>();
 
-  /** An error message for an expression, or undefined when it evaluates. */
-  checkExpr(value: unknown, role?: FieldRole): string | undefined {
+  /**
+   * An error message for an expression, or undefined when it evaluates. `table` adds the short
+   * names the engines' resolver accepts for a field (`MISSING` for a register mode).
+   */
+  checkExpr(value: unknown, role?: FieldRole, table?: readonly FlagInfo[]): string | undefined {
     if (typeof value !== 'string' && typeof value !== 'number') {
       return `expected an expression (a number or a string like "a+1p"), got ${describeJson(value)}`;
     }
+    const env = {
+      pageSize: 4096,
+      hugePageSize: 2 << 20,
+      areaStart: (n: string) => (this.areas.has(n) ? SOME_AREA : undefined),
+    };
+    const resolver = exprContext(env, table);
     try {
-      evalExpr(value as Expr, {
-        pageSize: 4096,
-        hugePageSize: 2 << 20,
-        areaStart: (n) => (this.areas.has(n) ? SOME_AREA : undefined),
-        constant: (n) => constantValue(n, role),
-      });
+      evalExpr(value as Expr, { ...env, constant: (n) => constantValue(n, role) ?? resolver.constant?.(n) });
       return undefined;
     } catch (e) {
       if (!(e instanceof ExprError)) throw e;
@@ -43,15 +49,15 @@ export class Scope {
   }
 
   /** A mask: one expression, or a list of them. */
-  checkMask(value: unknown, role?: FieldRole): string | undefined {
+  checkMask(value: unknown, role?: FieldRole, table?: readonly FlagInfo[]): string | undefined {
     if (Array.isArray(value)) {
       for (const v of value) {
-        const e = this.checkExpr(v, role);
+        const e = this.checkExpr(v, role, table);
         if (e) return e;
       }
       return undefined;
     }
-    return this.checkExpr(value, role);
+    return this.checkExpr(value, role, table);
   }
 }
 

@@ -1,77 +1,32 @@
-// Hand-made results and snapshots for tests of the runner, the differ and the CLI's formatting:
-// the shape both engines return, with only what a test needs filled in.
+// Test helpers for the runner, the differ and the step descriptions, on top of the shared
+// fixtures (src/portable/testing/fixtures.ts): areas given page by page, results with their
+// snapshot inside, and a backend that answers from a script.
 
 import type { Backend, BackendInfo } from '../model/backend';
 import type { Operation } from '../model/operation';
 import type { Result } from '../model/result';
-import {
-  PAGE,
-  type AreaSnapshot,
-  type Snapshot,
-  type ThreadSnapshot,
-  type UffdSnapshot,
-} from '../model/snapshot';
+import { PAGE, type AreaSnapshot } from '../model/snapshot';
+import { area, snapshot } from '../testing/fixtures';
+
+export { snapshot, thread, uffd } from '../testing/fixtures';
 
 export const P = PAGE;
 export const MAPPED_MISSING = PAGE.MAPPED;
 export const PRESENT = PAGE.MAPPED | PAGE.PRESENT;
 
-export function area(
+/** An area whose pages have these PAGE bits, one entry a page. */
+export function pagesArea(
   name: string,
   start: bigint,
-  pages: readonly number[],
+  bits: readonly number[],
   more: Partial<AreaSnapshot> = {},
 ): AreaSnapshot {
-  const pageSize = more.pageSize ?? 4096;
-  return {
-    name,
-    process: 'main',
-    kind: 'anon',
-    shared: false,
-    prot: ['PROT_READ', 'PROT_WRITE'],
-    start,
-    len: BigInt(pages.length * pageSize),
-    pageSize,
-    pages: Uint8Array.from(pages),
-    content: new Map(),
-    ...more,
-  };
+  const a = area({ name, start, pages: bits.length, pageSize: more.pageSize ?? 4096 });
+  return { ...a, pages: Uint8Array.from(bits), ...more };
 }
 
-export function uffd(name: string, fd: number, more: Partial<UffdSnapshot> = {}): UffdSnapshot {
-  return {
-    name,
-    fd,
-    mm: 'main',
-    flags: 0,
-    initialized: true,
-    features: 0n,
-    pending: [],
-    waiting: [],
-    events: [],
-    ...more,
-  };
-}
-
-export function thread(name: string, tid: number, more: Partial<ThreadSnapshot> = {}): ThreadSnapshot {
-  return { name, process: 'main', tid, state: 'idle', ...more };
-}
-
-export function snapshot(more: Partial<Snapshot> = {}): Snapshot {
-  return {
-    pageSize: 4096,
-    hugePageSize: 2 << 20,
-    processes: [{ name: 'main', pid: 1000, alive: true }],
-    areas: [],
-    registrations: [],
-    uffds: [],
-    fds: [],
-    threads: [thread('main', 1000)],
-    ...more,
-  };
-}
-
-export function result(op: Operation, more: Partial<Result> = {}): Result {
+/** A result; its snapshot (empty unless given) is one of the fields. */
+export function res(op: Operation, more: Partial<Result> = {}): Result {
   return { op, call: op.op, ret: 0, snapshot: snapshot(), ...more };
 }
 

@@ -2,9 +2,19 @@
 // result fields with the errno they carry, events and thread ids by name.
 
 import { relativeAddress, type Placement } from '../diff/address';
+import type { Operation } from '../model/operation';
+import type { Snapshot } from '../model/snapshot';
 import { errnoName } from '../uapi/errno';
 import { eventName } from '../uapi/msg';
-import { FEATURES, formatFlags, IOCTL_BITS, PAGEFAULT_FLAGS, type FlagInfo } from '../uapi/names';
+import {
+  FEATURES,
+  formatFlags,
+  IOCTL_BITS,
+  IOCTL_BY_NAME,
+  IOCTL_BY_REQUEST,
+  PAGEFAULT_FLAGS,
+  type FlagInfo,
+} from '../uapi/names';
 import type { FieldLayout, FieldValue } from '../uapi/structs';
 
 export interface ValueNames {
@@ -14,6 +24,22 @@ export interface ValueNames {
   fdName?(fd: number): string | undefined;
   /** The named bits of this struct's `mode`. */
   readonly modes?: readonly FlagInfo[];
+}
+
+/** Names as one result's snapshot has them; with the op, the mode bits of its ioctl's struct. */
+export function namesFrom(snap: Snapshot, placements: readonly Placement[], op?: Operation): ValueNames {
+  const ioctl =
+    op?.op !== 'ioctl'
+      ? undefined
+      : typeof op.request === 'string'
+        ? IOCTL_BY_NAME.get(op.request)
+        : IOCTL_BY_REQUEST.get(op.request);
+  return {
+    placements,
+    threadName: (tid) => snap.threads.find((t) => t.tid === tid)?.name,
+    fdName: (fd) => snap.uffds.find((u) => u.fd === fd)?.name ?? snap.fds.find((f) => f.fd === fd)?.name,
+    ...(ioctl ? { modes: ioctl.modes } : {}),
+  };
 }
 
 const hexOf = (v: bigint): string => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
@@ -60,3 +86,7 @@ export function formatField(field: Pick<FieldLayout, 'role'>, value: FieldValue,
       return v === 0n ? '0' : hexOf(v);
   }
 }
+
+/** An address relative to the areas: `a+1p+0x10`. */
+export const formatAddress = (a: bigint, names: ValueNames): string =>
+  formatField({ role: 'addr' }, a, names);

@@ -1,47 +1,70 @@
-// The ioctl argument as user memory: the struct's bytes, which the handlers read with
-// copy_from_user() (only the first `read` bytes) and write with put_user()/copy_to_user(). An
-// argument pointer that points nowhere makes every access fail, and the handler returns EFAULT.
+// The ioctl argument as user memory: the struct the handlers read with copy_from_user() (only
+// the first `read` bytes count) and write with put_user()/copy_to_user(). An argument pointer
+// that points nowhere makes every access fail, and the handler returns EFAULT.
+// The memory is kept as field values (each write wrapped to its C type, so nothing is lost);
+// the bytes are made only when a result shows them.
 
+import { wrap } from '../../model/resolve';
 import {
-  decodeStruct,
   encodeStruct,
-  writeField,
+  type FieldLayout,
   type FieldValue,
   type StructLayout,
   type StructValues,
 } from '../../uapi/structs';
 
+const FIELDS = new WeakMap<StructLayout, ReadonlyMap<string, FieldLayout>>();
+
+function field(layout: StructLayout, name: string): FieldLayout {
+  let m = FIELDS.get(layout);
+  if (!m) FIELDS.set(layout, (m = new Map(layout.fields.map((f) => [f.name, f]))));
+  const f = m.get(name);
+  if (!f) throw new Error(`${layout.name} has no field ${name}`);
+  return f;
+}
+
 export class UserStruct {
   readonly layout: StructLayout;
-  /** null: argp is not a valid user address. */
-  readonly bytes: Uint8Array | null;
+  /** Every field as the caller passed it in; null when argp is not a valid user address. */
+  readonly values: Readonly<StructValues> | null;
+  /** Every field as the kernel left it. */
+  private current: StructValues | null;
 
   constructor(layout: StructLayout, values: Readonly<StructValues> | null) {
     this.layout = layout;
-    this.bytes = values ? encodeStruct(layout, values) : null;
+    this.values = values;
+    this.current = values && { ...values };
   }
 
-  /** copy_from_user() of the leading `read` bytes; null on a fault. */
-  copyFromUser(): StructValues | null {
-    if (!this.bytes) return null;
-    const part = new Uint8Array(this.layout.size);
-    part.set(this.bytes.subarray(0, this.layout.read));
-    return decodeStruct(this.layout, part);
+  get valid(): boolean {
+    return this.values !== null;
+  }
+
+  /** copy_from_user() of the leading `read` bytes (the handlers use only those fields); null on a fault. */
+  copyFromUser(): Readonly<StructValues> | null {
+    return this.current;
   }
 
   /** put_user() of one field; false on a fault. */
-  putUser(field: string, value: FieldValue): boolean {
-    if (!this.bytes) return false;
-    const f = this.layout.fields.find((x) => x.name === field);
-    if (!f) throw new Error(`${this.layout.name} has no field ${field}`);
-    writeField(new DataView(this.bytes.buffer), f, value);
+  putUser(name: string, value: FieldValue): boolean {
+    if (!this.current) return false;
+    this.current[name] = wrap(field(this.layout, name), BigInt(value));
     return true;
   }
 
-  /** copy_to_user() of the whole struct; false on a fault. */
+  /** copy_to_user() of the whole struct (fields not given are 0); false on a fault. */
   copyToUser(values: Readonly<StructValues>): boolean {
-    if (!this.bytes) return false;
-    this.bytes.set(encodeStruct(this.layout, values));
+    if (!this.current) return false;
+    for (const f of this.layout.fields) this.current[f.name] = wrap(f, BigInt(values[f.name] ?? 0));
     return true;
+  }
+
+  /** The fields as the kernel left them (the caller owns the struct: nothing writes it afterwards). */
+  after(): StructValues | null {
+    return this.current;
+  }
+
+  static bytes(layout: StructLayout, values: Readonly<StructValues>): Uint8Array {
+    return encodeStruct(layout, values);
   }
 }

@@ -243,8 +243,51 @@ describe('UFFD_EVENT_UNMAP', () => {
       .expectThread('M', 'done');
   });
 
+  it('munmap of the last two pages of a registered vma: UNMAP with exactly that range', () => {
+    setup()
+      .munmap('a+2p', '2p', 'M')
+      .read()
+      .expectMsg({ event: 'UFFD_EVENT_UNMAP', 'arg.remove.start': 'a+2p', 'arg.remove.end': 'a+4p' })
+      .expectRegistrations([['a', '2p', 1]]);
+  });
+
   it('close() releases a thread waiting on an unread event', () => {
     setup().munmap('a', '4p', 'M').close().expectThread('M', 'done');
+  });
+});
+
+describe('waiting on an event', () => {
+  it('a handled signal does not end the wait (TASK_KILLABLE)', () => {
+    setup()
+      .madvise('a', '1p', 'MADV_DONTNEED', 'M')
+      .signal('M')
+      .expectThread('M', 'blocked-event')
+      .expectQueues('uffd', { events: 1 });
+  });
+
+  it('after MADV_DONTNEED the page is missing again and faults to the uffd', () => {
+    setup()
+      .copy('a', '1p')
+      .madvise('a', '1p', 'MADV_DONTNEED', 'M')
+      .read()
+      .touch('T1', 'a')
+      .expectThread('T1', 'blocked-fault')
+      .read()
+      .expectMsg({ event: 'UFFD_EVENT_PAGEFAULT', 'arg.pagefault.address': 'a' });
+  });
+
+  it('a child killed while waiting on its event leaves the queue, and COPY works again', () => {
+    setup()
+      .fork('c')
+      .read()
+      .munmap('a', '1p', 'c')
+      .expectThread('c', 'blocked-event', { uffd: 'uffd@c' })
+      .copy('a+1p', '1p', {}, 'uffd@c')
+      .expectErrno('EAGAIN')
+      .exit('c')
+      .expectQueues('uffd@c', { events: 0 })
+      .copy('a+1p', '1p')
+      .expectOk();
   });
 });
 

@@ -14,7 +14,7 @@ import {
 import type { Kernel } from '../kernel';
 import { VM_FAULT, type VmFault } from '../mm/fault';
 import { VM } from '../mm/vma';
-import type { FaultWaiter, Sleep, UserfaultfdCtx } from './userfaultfd-ctx';
+import type { FaultWaiter, UserfaultfdCtx } from './userfaultfd-ctx';
 
 /** userfault_msg(): the flags and address a fault message carries. */
 function userfaultMsg(k: Kernel, vmf: VmFault, reason: number, ctx: UserfaultfdCtx) {
@@ -30,9 +30,11 @@ function userfaultMsg(k: Kernel, vmf: VmFault, reason: number, ctx: UserfaultfdC
 
 /**
  * handle_userfault(): deliver the fault to the uffd and sleep until woken; then VM_FAULT_RETRY, and
- * the access is tried again from the start. A monitor access (vmf.noWait) never sleeps here.
+ * the access is tried again from the start. The sleep itself happens in the access loop: this
+ * queues the thread and answers VM_FAULT.SLEEP with the entry in vmf.waiter. A monitor access
+ * (vmf.noWait) never sleeps here.
  */
-export function* handleUserfault(k: Kernel, vmf: VmFault, reason: number): Generator<Sleep, number, void> {
+export function handleUserfault(k: Kernel, vmf: VmFault, reason: number): number {
   const ctx = vmf.vma.ctx;
   if (!ctx) return VM_FAULT.SIGBUS;
   if (ctx.hasFeature(UFFD_FEATURE_SIGBUS)) return VM_FAULT.SIGBUS;
@@ -41,16 +43,19 @@ export function* handleUserfault(k: Kernel, vmf: VmFault, reason: number): Gener
   if (ctx.released) return VM_FAULT.RETRY;
   const task = k.current;
   if (!task) throw new Error('handle_userfault without a faulting thread');
+  const msg = userfaultMsg(k, vmf, reason, ctx);
   const waiter: FaultWaiter = {
     kind: 'fault',
     task,
     ctx,
     realAddress: vmf.realAddress,
-    ...userfaultMsg(k, vmf, reason, ctx),
+    flags: msg.flags,
+    address: msg.address,
+    ptid: msg.ptid,
   };
   ctx.faultPending.push(waiter);
-  yield waiter;
-  return VM_FAULT.RETRY;
+  vmf.waiter = waiter;
+  return VM_FAULT.SLEEP;
 }
 
 const inRange = (w: FaultWaiter, start: number, len: number): boolean =>

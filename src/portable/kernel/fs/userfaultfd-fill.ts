@@ -10,7 +10,7 @@ import {
   UFFDIO_ZEROPAGE_MODE_DONTWAKE,
 } from '../../uapi/userfaultfd';
 import { E, type Kernel } from '../kernel';
-import { mfillAtomic } from '../mm/mfill';
+import { mfillAtomic, type MfillMode } from '../mm/mfill';
 import type { UserStruct } from './user-struct';
 import type { UserfaultfdCtx } from './userfaultfd-ctx';
 import {
@@ -50,56 +50,52 @@ export function userfaultfdCopy(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct)
   return finishFill(k, ctx, arg, 'copy', ret, dst, Number(len), (mode & UFFDIO_COPY_MODE_DONTWAKE) !== 0n);
 }
 
-export function userfaultfdZeropage(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
-  const busy = mmapChangingRefusal(k, ctx, arg, 'zeropage');
+/**
+ * ZEROPAGE, CONTINUE and POISON take a range and a mode and share every step but the fill itself:
+ * the mmap_changing refusal, the range and mode checks, the mm, the result field, the wake.
+ */
+function rangeFill(
+  k: Kernel,
+  ctx: UserfaultfdCtx,
+  arg: UserStruct,
+  fill: { field: string; mode: MfillMode; dontwake: bigint; wp?: bigint },
+): number {
+  const busy = mmapChangingRefusal(k, ctx, arg, fill.field);
   if (busy) return busy;
-  const z = arg.copyFromUser();
-  if (!z) return -E.EFAULT;
-  const bad = validateRange(k, z['range.start']!, z['range.len']!);
+  const r = arg.copyFromUser();
+  if (!r) return -E.EFAULT;
+  const bad = validateRange(k, r['range.start']!, r['range.len']!);
   if (bad) return bad;
-  const mode = BigInt(z.mode!);
-  if (mode & ~UFFDIO_ZEROPAGE_MODE_DONTWAKE) return -E.EINVAL;
+  const mode = BigInt(r.mode!);
+  if (mode & ~(fill.dontwake | (fill.wp ?? 0n))) return -E.EINVAL;
   const gone = mmGone(k, ctx);
   if (gone) return gone;
-  const start = Number(z['range.start']);
-  const len = Number(z['range.len']);
-  const ret = mfillAtomic(k, ctx, start, 0, len, 'zeropage');
-  return finishFill(k, ctx, arg, 'zeropage', ret, start, len, mode !== 0n);
+  const start = Number(r['range.start']);
+  const len = Number(r['range.len']);
+  const wp = fill.wp !== undefined && (mode & fill.wp) !== 0n;
+  const ret = mfillAtomic(k, ctx, start, 0, len, fill.mode, wp);
+  return finishFill(k, ctx, arg, fill.field, ret, start, len, (mode & fill.dontwake) !== 0n);
+}
+
+export function userfaultfdZeropage(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
+  return rangeFill(k, ctx, arg, {
+    field: 'zeropage',
+    mode: 'zeropage',
+    dontwake: UFFDIO_ZEROPAGE_MODE_DONTWAKE,
+  });
 }
 
 export function userfaultfdContinue(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
-  const busy = mmapChangingRefusal(k, ctx, arg, 'mapped');
-  if (busy) return busy;
-  const c = arg.copyFromUser();
-  if (!c) return -E.EFAULT;
-  const bad = validateRange(k, c['range.start']!, c['range.len']!);
-  if (bad) return bad;
-  const mode = BigInt(c.mode!);
-  const modes = UFFDIO_CONTINUE_MODE_DONTWAKE | (k.profile.continueModeWp ? UFFDIO_CONTINUE_MODE_WP : 0n);
-  if (mode & ~modes) return -E.EINVAL;
-  const gone = mmGone(k, ctx);
-  if (gone) return gone;
-  const start = Number(c['range.start']);
-  const len = Number(c['range.len']);
-  const wp = (mode & UFFDIO_CONTINUE_MODE_WP) !== 0n;
-  const ret = mfillAtomic(k, ctx, start, 0, len, 'continue', wp);
-  const dontwake = (mode & UFFDIO_CONTINUE_MODE_DONTWAKE) !== 0n;
-  return finishFill(k, ctx, arg, 'mapped', ret, start, len, dontwake);
+  // CONTINUE_MODE_WP arrived in 6.4; before, that bit is an unknown mode.
+  const wp = k.profile.continueModeWp ? UFFDIO_CONTINUE_MODE_WP : undefined;
+  return rangeFill(k, ctx, arg, {
+    field: 'mapped',
+    mode: 'continue',
+    dontwake: UFFDIO_CONTINUE_MODE_DONTWAKE,
+    wp,
+  });
 }
 
 export function userfaultfdPoison(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
-  const busy = mmapChangingRefusal(k, ctx, arg, 'updated');
-  if (busy) return busy;
-  const c = arg.copyFromUser();
-  if (!c) return -E.EFAULT;
-  const bad = validateRange(k, c['range.start']!, c['range.len']!);
-  if (bad) return bad;
-  const mode = BigInt(c.mode!);
-  if (mode & ~UFFDIO_POISON_MODE_DONTWAKE) return -E.EINVAL;
-  const gone = mmGone(k, ctx);
-  if (gone) return gone;
-  const start = Number(c['range.start']);
-  const len = Number(c['range.len']);
-  const ret = mfillAtomic(k, ctx, start, 0, len, 'poison');
-  return finishFill(k, ctx, arg, 'updated', ret, start, len, mode !== 0n);
+  return rangeFill(k, ctx, arg, { field: 'updated', mode: 'poison', dontwake: UFFDIO_POISON_MODE_DONTWAKE });
 }

@@ -69,6 +69,10 @@ describe('UFFDIO_MOVE', () => {
     setup().fork('c').move('dst', 'src', '1p').expectErrno('EBUSY').expectStruct({ move: '-EBUSY' });
   });
 
+  it('still refuses it after the child exited: the page stays not exclusive until written (probe)', () => {
+    setup().fork('c').exit('c').move('dst', 'src', '1p').expectErrno('EBUSY');
+  });
+
   it('moves the page again once the parent wrote to it (its own copy now)', () => {
     setup()
       .fork('c')

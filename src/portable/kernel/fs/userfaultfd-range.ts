@@ -12,8 +12,18 @@ const PS = BigInt(PAGE_SIZE);
 const TS = BigInt(TASK_SIZE);
 const U64 = 1n << 64n;
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** validate_unaligned_range(): len whole pages, the range inside [mmap_min_addr, TASK_SIZE). */
 export function validateUnalignedRange(k: Kernel, start: FieldValue, len: FieldValue): number {
+  if (start <= SAFE && len <= SAFE) {
+    // The same checks on numbers, the common case (and much cheaper than on bigints).
+    const s = Number(start);
+    const l = Number(len);
+    if (l % PAGE_SIZE !== 0 || l === 0) return -E.EINVAL;
+    if (s < k.mmapMinAddr || s >= TASK_SIZE || l > TASK_SIZE - s) return -E.EINVAL;
+    return 0;
+  }
   const s = BigInt(start);
   const l = BigInt(len);
   if (l % PS !== 0n || l === 0n) return -E.EINVAL;
@@ -24,7 +34,7 @@ export function validateUnalignedRange(k: Kernel, start: FieldValue, len: FieldV
 
 /** validate_range(): the same with a page-aligned start. */
 export function validateRange(k: Kernel, start: FieldValue, len: FieldValue): number {
-  if (BigInt(start) % PS !== 0n) return -E.EINVAL;
+  if (start <= SAFE ? Number(start) % PAGE_SIZE !== 0 : BigInt(start) % PS !== 0n) return -E.EINVAL;
   return validateUnalignedRange(k, start, len);
 }
 

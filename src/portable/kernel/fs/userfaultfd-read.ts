@@ -2,7 +2,8 @@
 // Pending faults come before events; a fault read moves to the waiting queue until woken; a
 // non-FORK event is completed by the read itself, a FORK one once its new fd is installed.
 
-import { encodeMsg, UFFD_MSG_SIZE } from '../../uapi/msg';
+import { UFFD_MSG_SIZE } from '../../uapi/msg';
+import type { FieldValue } from '../../uapi/structs';
 import { O_NONBLOCK, UFFD_EVENT_FORK, UFFD_EVENT_PAGEFAULT } from '../../uapi/userfaultfd';
 import { E, type Kernel } from '../kernel';
 import type { UserfaultfdCtx } from './userfaultfd-ctx';
@@ -10,6 +11,14 @@ import { userfaultfdEventComplete } from './userfaultfd-events';
 
 export const POLLIN = 0x1;
 export const POLLERR = 0x8;
+
+/** A message as the kernel fills it: its event and fields (the bytes and views come later). */
+export interface RawMsg {
+  readonly event: number;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+}
+
+const raw = (event: number, fields: Readonly<Record<string, FieldValue>>): RawMsg => ({ event, fields });
 
 /** Installs the fd for a FORK event's new ctx in the reader's table: its number, or -errno. */
 export type InstallFork = (ctx: UserfaultfdCtx, flags: number) => number;
@@ -20,11 +29,11 @@ export function userfaultfdCtxRead(
   ctx: UserfaultfdCtx,
   noWait: boolean,
   installFork: InstallFork,
-): Uint8Array | number | 'block' {
+): RawMsg | number | 'block' {
   const fault = ctx.faultPending.shift();
   if (fault) {
     ctx.faultWaiting.push(fault);
-    return encodeMsg(UFFD_EVENT_PAGEFAULT, {
+    return raw(UFFD_EVENT_PAGEFAULT, {
       'arg.pagefault.flags': BigInt(fault.flags),
       'arg.pagefault.address': BigInt(fault.address),
       'arg.pagefault.feat.ptid': fault.ptid,
@@ -39,7 +48,7 @@ export function userfaultfdCtxRead(
       if (fd < 0) return fd;
       fields = { 'arg.fork.ufd': fd };
     }
-    const msg = encodeMsg(ewq.event, fields);
+    const msg = raw(ewq.event, fields);
     userfaultfdEventComplete(k, ewq);
     return msg;
   }
@@ -56,10 +65,10 @@ export function userfaultfdRead(
   fFlags: number,
   size: number,
   installFork: InstallFork,
-): Uint8Array[] | number | 'block' {
+): RawMsg[] | number | 'block' {
   if (!ctx.initialized) return -E.EINVAL;
   let noWait = (fFlags & O_NONBLOCK) !== 0;
-  const msgs: Uint8Array[] = [];
+  const msgs: RawMsg[] = [];
   for (;;) {
     if (size - msgs.length * UFFD_MSG_SIZE < UFFD_MSG_SIZE) return msgs.length ? msgs : -E.EINVAL;
     const got = userfaultfdCtxRead(k, ctx, noWait, installFork);

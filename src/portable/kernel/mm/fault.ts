@@ -13,6 +13,11 @@ export const VM_FAULT = {
   SIGSEGV: 1 << 3,
   /** Simulator only: the monitor's own access would have slept in a userfault. */
   WOULD_BLOCK: 1 << 4,
+  /**
+   * Simulator only: handle_userfault() queued the thread on vmf.waiter; it sleeps there (at the top
+   * of the access, where nothing is left to do on the way up) and then retries, as VM_FAULT_RETRY.
+   */
+  SLEEP: 1 << 5,
 } as const;
 
 export interface VmFault {
@@ -30,6 +35,6 @@ export interface VmFault {
   readonly noWait: boolean;
   /** The PTE bits when the fault began (vmf->orig_pte). */
   origPte: number;
+  /** With VM_FAULT.SLEEP: the wait-queue entry the thread sleeps on. */
+  waiter?: Sleep;
 }
-
-export type FaultGen = Generator<Sleep, number, void>;

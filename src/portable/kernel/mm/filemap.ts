@@ -12,13 +12,24 @@ export class Inode {
   readonly type: InodeType;
   readonly name: string;
   /** i_size in bytes. */
-  size: number;
+  private bytes: number;
+  /** Bumped on every change of size or page cache, so snapshots can reuse what did not change. */
+  version = 0;
   private readonly tables = new Map<number, Uint32Array>();
 
   constructor(type: InodeType, name: string, size: number) {
     this.type = type;
     this.name = name;
-    this.size = size;
+    this.bytes = size;
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  set size(n: number) {
+    this.bytes = n;
+    this.version++;
   }
 
   /** The unit of the page cache: 4 KiB, or 2 MiB for hugetlbfs. */
@@ -38,6 +49,7 @@ export class Inode {
 
   /** Adds a page (the cache takes the caller's reference). */
   add(index: number, page: number): void {
+    this.version++;
     const ti = Math.floor(index / TABLE);
     let t = this.tables.get(ti);
     if (!t) {
@@ -49,6 +61,7 @@ export class Inode {
 
   /** Drops the pages at indexes [from, to) from the cache (a hole punch, a truncate). */
   remove(from: number, to: number, pages: PageStore): void {
+    this.version++;
     for (const [ti, t] of [...this.tables]) {
       for (let i = 0; i < TABLE; i++) {
         const index = ti * TABLE + i;

@@ -3,30 +3,30 @@
 
 import type { Kernel } from '../kernel';
 import { handleUserfault } from '../fs/userfaultfd-fault';
-import { VM_FAULT, type FaultGen, type VmFault } from './fault';
-import { fileMapBits, userfaultfdWpAsync, wpPage } from './memory';
+import { VM_FAULT, type VmFault } from './fault';
+import { anonVmaPrepare, fileMapBits, userfaultfdWpAsync, wpPage } from './memory';
 import { PTE } from './pgtable';
 import { linearPageIndex, userfaultfdMinor, userfaultfdMissing, userfaultfdWp, VM } from './vma';
 
-export function* hugetlbFault(k: Kernel, vmf: VmFault): FaultGen {
+export function hugetlbFault(k: Kernel, vmf: VmFault): number {
   const { vma } = vmf;
   const pt = vma.mm.pt;
   let bits = pt.bits(vmf.pn);
   vmf.origPte = bits;
   if (!(bits & PTE.PRESENT)) {
     if (bits & PTE.POISON) return VM_FAULT.HWPOISON;
-    return yield* hugetlbNoPage(k, vmf);
+    return hugetlbNoPage(k, vmf);
   }
   if (!vmf.write || bits & PTE.WRITE) return 0;
   if (bits & PTE.UFFD_WP && userfaultfdWp(vma)) {
-    if (!userfaultfdWpAsync(vma)) return yield* handleUserfault(k, vmf, VM.UFFD_WP);
+    if (!userfaultfdWpAsync(vma)) return handleUserfault(k, vmf, VM.UFFD_WP);
     bits &= ~PTE.UFFD_WP;
   }
   wpPage(k, vma, vmf.pn, bits);
   return 0;
 }
 
-function* hugetlbNoPage(k: Kernel, vmf: VmFault): FaultGen {
+function hugetlbNoPage(k: Kernel, vmf: VmFault): number {
   const { vma } = vmf;
   const file = vma.file!;
   const index = linearPageIndex(vma, vmf.address);
@@ -36,14 +36,15 @@ function* hugetlbNoPage(k: Kernel, vmf: VmFault): FaultGen {
   const pt = vma.mm.pt;
   let page = file.find(index);
   if (page) {
-    if (userfaultfdMinor(vma)) return yield* handleUserfault(k, vmf, VM.UFFD_MINOR);
+    if (userfaultfdMinor(vma)) return handleUserfault(k, vmf, VM.UFFD_MINOR);
     const bits = fileMapBits(vma, vmf.write) | wp;
     pt.set(vmf.pn, wp ? bits & ~PTE.WRITE : bits, k.pages.get(page));
     // A write to a private mapping of a cached page copies it at once (no second fault).
     if (vmf.write && !shared && !wp) wpPage(k, vma, vmf.pn, pt.bits(vmf.pn));
     return 0;
   }
-  if (userfaultfdMissing(vma)) return yield* handleUserfault(k, vmf, VM.UFFD_MISSING);
+  if (userfaultfdMissing(vma)) return handleUserfault(k, vmf, VM.UFFD_MISSING);
+  anonVmaPrepare(k, vma);
   page = k.pages.alloc(0, true);
   if (shared) {
     file.add(index, page);

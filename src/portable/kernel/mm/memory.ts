@@ -1,12 +1,12 @@
 // mm/memory.c: handle_mm_fault() and the handlers behind it, with the userfaultfd hooks where the
 // kernel has them: do_anonymous_page() (MISSING), the shmem fault (MISSING, MINOR), do_wp_page()
-// (WP), PTE markers (uffd-wp, poison), and fault-around for file reads.
+// (WP), PTE markers (uffd-wp, poison), and fault-around for file reads. When handle_userfault()
+// has queued the thread, VM_FAULT.SLEEP travels back up and the access loop sleeps (uaccess.ts).
 
-import type { Sleep } from '../fs/userfaultfd-ctx';
 import { handleUserfault } from '../fs/userfaultfd-fault';
 import { UFFD_FEATURE_WP_ASYNC } from '../../uapi/userfaultfd';
 import type { Kernel } from '../kernel';
-import { VM_FAULT, type FaultGen, type VmFault } from './fault';
+import { VM_FAULT, type VmFault } from './fault';
 import { hugetlbFault } from './hugetlb';
 import { PAGE_SIZE } from './page';
 import { PTE, PTRS_PER_PTE } from './pgtable';
@@ -34,35 +34,35 @@ function withOrigWp(vmf: VmFault, bits: number): number {
   return vmf.origPte & PTE.UFFD_WP ? (bits | PTE.UFFD_WP) & ~PTE.WRITE : bits;
 }
 
-export function* handleMmFault(k: Kernel, vmf: VmFault): FaultGen {
-  if (isVmHugetlbPage(vmf.vma)) return yield* hugetlbFault(k, vmf);
+export function handleMmFault(k: Kernel, vmf: VmFault): number {
+  if (isVmHugetlbPage(vmf.vma)) return hugetlbFault(k, vmf);
   const bits = vmf.vma.mm.pt.bits(vmf.pn);
   vmf.origPte = bits;
-  if (bits === 0) return yield* doPteMissing(k, vmf);
-  if (!(bits & PTE.PRESENT)) return yield* handlePteMarker(k, vmf);
-  if (vmf.write && !(bits & PTE.WRITE)) return yield* doWpPage(k, vmf);
+  if (bits === 0) return doPteMissing(k, vmf);
+  if (!(bits & PTE.PRESENT)) return handlePteMarker(k, vmf);
+  if (vmf.write && !(bits & PTE.WRITE)) return doWpPage(k, vmf);
   return 0;
 }
 
-function* doPteMissing(k: Kernel, vmf: VmFault): FaultGen {
-  if (vmaIsAnonymous(vmf.vma)) return yield* doAnonymousPage(k, vmf);
-  return yield* doFault(k, vmf);
+function doPteMissing(k: Kernel, vmf: VmFault): number {
+  if (vmaIsAnonymous(vmf.vma)) return doAnonymousPage(k, vmf);
+  return doFault(k, vmf);
 }
 
-function* handlePteMarker(k: Kernel, vmf: VmFault): FaultGen {
+function handlePteMarker(k: Kernel, vmf: VmFault): number {
   if (vmf.origPte & PTE.POISON) return VM_FAULT.HWPOISON;
   // A uffd-wp marker left in a vma no longer registered for WP is simply dropped.
   if (!userfaultfdWp(vmf.vma)) {
     vmf.vma.mm.pt.set(vmf.pn, 0);
     return 0;
   }
-  return yield* doPteMissing(k, vmf);
+  return doPteMissing(k, vmf);
 }
 
-function* doAnonymousPage(k: Kernel, vmf: VmFault): FaultGen {
+function doAnonymousPage(k: Kernel, vmf: VmFault): number {
   const { vma } = vmf;
   // Reads map the shared zero page; either way a MISSING registration hands the fault to the uffd.
-  if (userfaultfdMissing(vma)) return yield* handleUserfault(k, vmf, VM.UFFD_MISSING);
+  if (userfaultfdMissing(vma)) return handleUserfault(k, vmf, VM.UFFD_MISSING);
   if (!vmf.write) {
     vma.mm.pt.set(vmf.pn, withOrigWp(vmf, PTE.PRESENT | PTE.ZERO));
     return 0;
@@ -75,12 +75,12 @@ function* doAnonymousPage(k: Kernel, vmf: VmFault): FaultGen {
 }
 
 /** do_wp_page(): a write to a present, write-protected PTE. */
-function* doWpPage(k: Kernel, vmf: VmFault): FaultGen {
+function doWpPage(k: Kernel, vmf: VmFault): number {
   const { vma } = vmf;
   const pt = vma.mm.pt;
   let bits = vmf.origPte;
   if (bits & PTE.UFFD_WP && userfaultfdWp(vma)) {
-    if (!userfaultfdWpAsync(vma)) return yield* handleUserfault(k, vmf, VM.UFFD_WP);
+    if (!userfaultfdWpAsync(vma)) return handleUserfault(k, vmf, VM.UFFD_WP);
     // WP_ASYNC: the kernel drops the uffd-wp bit itself and the write goes on.
     bits &= ~PTE.UFFD_WP;
     pt.set(vmf.pn, bits, pt.page(vmf.pn));
@@ -111,13 +111,13 @@ export function wpPage(k: Kernel, vma: Vma, pn: number, bits: number): void {
 }
 
 /** do_fault() for file mappings: read, copy-on-write (private) or shared write. */
-function* doFault(k: Kernel, vmf: VmFault): FaultGen {
+function doFault(k: Kernel, vmf: VmFault): number {
   const { vma } = vmf;
   if (!vmf.write && shouldFaultAround(vma)) {
     doFaultAround(k, vmf);
     if (vma.mm.pt.bits(vmf.pn) & PTE.PRESENT) return 0;
   }
-  const got = yield* fileFault(k, vmf);
+  const got = fileFault(k, vmf);
   if (got.ret) return got.ret;
   const page = got.page;
   const pt = vma.mm.pt;
@@ -143,7 +143,7 @@ export function fileMapBits(vma: Vma, write: boolean): number {
  * page in a MINOR vma, or a hole in a MISSING vma, goes to the uffd), or filemap_fault() for a
  * regular file. Past the end of the file: SIGBUS.
  */
-function* fileFault(k: Kernel, vmf: VmFault): Generator<Sleep, { ret: number; page: number }, void> {
+function fileFault(k: Kernel, vmf: VmFault): { ret: number; page: number } {
   const { vma } = vmf;
   const file = vma.file!;
   const index = linearPageIndex(vma, vmf.address);
@@ -151,10 +151,10 @@ function* fileFault(k: Kernel, vmf: VmFault): Generator<Sleep, { ret: number; pa
   let page = file.find(index);
   if (file.type === 'shmem') {
     if (page && userfaultfdMinor(vma)) {
-      return { ret: yield* handleUserfault(k, vmf, VM.UFFD_MINOR), page: 0 };
+      return { ret: handleUserfault(k, vmf, VM.UFFD_MINOR), page: 0 };
     }
     if (!page && userfaultfdMissing(vma)) {
-      return { ret: yield* handleUserfault(k, vmf, VM.UFFD_MISSING), page: 0 };
+      return { ret: handleUserfault(k, vmf, VM.UFFD_MISSING), page: 0 };
     }
   }
   if (!page) {

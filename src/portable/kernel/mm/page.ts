@@ -9,6 +9,8 @@ export const PAGE_SIZE = 4096;
 export const HPAGE_SIZE = 2 << 20;
 
 const hex2 = (b: number): string => b.toString(16).padStart(2, '0');
+/** The tag of every uniform page, made once. */
+const FILL_TAGS = Array.from({ length: 256 }, (_, b) => fillTag(b));
 
 export class PageStore {
   private fill = new Uint8Array(1024);
@@ -20,6 +22,8 @@ export class PageStore {
   private next = 1;
   /** Pages alive now; for tests and the benchmark. */
   count = 0;
+  /** Bumped whenever a page's content changes, so snapshots can reuse what did not change. */
+  version = 0;
 
   /** A new page holding `fill` in every byte, with one reference. */
   alloc(fill = 0, huge = false): number {
@@ -80,6 +84,7 @@ export class PageStore {
 
   /** memset(page + offset, value, len). */
   write(id: number, offset: number, len: number, value: number): void {
+    this.version++;
     const size = this.size(id);
     if (offset === 0 && len >= size) {
       this.fill[id] = value;
@@ -135,6 +140,7 @@ export class PageStore {
 
   /** The page's content becomes these bytes. */
   setBytes(id: number, bytes: Uint8Array): void {
+    this.version++;
     this.fill[id] = bytes[0] ?? 0;
     this.diffs.delete(id);
     const d = new Map<number, number>();
@@ -148,7 +154,7 @@ export class PageStore {
   /** The content tag of model/content.ts, without materialising the page. */
   tag(id: number): string {
     const d = this.diffs.get(id);
-    const fill = fillTag(this.fill[id]!);
+    const fill = FILL_TAGS[this.fill[id]!]!;
     if (!d || d.size === 0) return fill;
     const offsets = [...d.keys()].sort((a, b) => a - b);
     let s = fill;

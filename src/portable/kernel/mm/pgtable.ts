@@ -65,6 +65,20 @@ export class PageTable {
 
   /** Calls fn for every entry that is not none in [from, to) (page numbers), in order. */
   forEach(from: number, to: number, fn: (pn: number, bits: number, page: number) => void): void {
+    this.forEachTable(from, to, (base, bits, pages, lo, hi) => {
+      for (let i = lo; i < hi; i++) if (bits[i] !== 0) fn(base + i, bits[i]!, pages[i]!);
+    });
+  }
+
+  /**
+   * Calls fn for every allocated table overlapping [from, to), in order, with its first page number
+   * and the index range [lo, hi) inside it: for loops over many entries (snapshots).
+   */
+  forEachTable(
+    from: number,
+    to: number,
+    fn: (base: number, bits: Uint8Array, pages: Uint32Array, lo: number, hi: number) => void,
+  ): void {
     const first = Math.floor(from / PTRS_PER_PTE);
     const last = Math.ceil(to / PTRS_PER_PTE);
     // A wide range over a sparse table walks the tables that exist rather than every index.
@@ -77,9 +91,7 @@ export class PageTable {
       const t = this.tables.get(ti);
       if (!t) continue;
       const base = ti * PTRS_PER_PTE;
-      const lo = Math.max(from - base, 0);
-      const hi = Math.min(to - base, PTRS_PER_PTE);
-      for (let i = lo; i < hi; i++) if (t.bits[i] !== 0) fn(base + i, t.bits[i]!, t.pages[i]!);
+      fn(base, t.bits, t.pages, Math.max(from - base, 0), Math.min(to - base, PTRS_PER_PTE));
     }
   }
 

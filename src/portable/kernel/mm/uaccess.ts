@@ -23,7 +23,17 @@ export function accessError(vma: Vma, write: boolean): boolean {
 function newFault(vma: Vma, addr: number, write: boolean, user: boolean, noWait: boolean): VmFault {
   const size = vmaPageSize(vma);
   const address = addr - (addr % size);
-  return { vma, address, realAddress: addr, pn: address / PAGE_SIZE, write, user, noWait, origPte: 0 };
+  return {
+    vma,
+    address,
+    realAddress: addr,
+    pn: address / PAGE_SIZE,
+    write,
+    user,
+    noWait,
+    origPte: 0,
+    waiter: undefined,
+  };
 }
 
 const allows = (bits: number, write: boolean): boolean =>
@@ -45,7 +55,9 @@ function* faultIn(k: Kernel, mm: Mm, addr: number, write: boolean): Generator<Sl
     if (!vma || accessError(vma, write)) return { kind: 'segv' };
     const pn = (addr - (addr % vmaPageSize(vma))) / PAGE_SIZE;
     if (allows(mm.pt.bits(pn), write)) return { kind: 'ok', vma };
-    const ret = yield* handleMmFault(k, newFault(vma, addr, write, true, false));
+    const vmf = newFault(vma, addr, write, true, false);
+    const ret = handleMmFault(k, vmf);
+    if (ret & VM_FAULT.SLEEP) yield vmf.waiter!;
     if (k.current?.fatal) return { kind: 'killed' };
     if (ret & (VM_FAULT.SIGBUS | VM_FAULT.HWPOISON)) return { kind: 'sigbus', code: BUS_ADRERR };
     if (ret & VM_FAULT.SIGSEGV) return { kind: 'segv' };
@@ -103,11 +115,9 @@ function kernelRead(k: Kernel, mm: Mm, addr: number): { vma: Vma; bits: number; 
     const pn = (addr - (addr % vmaPageSize(vma))) / PAGE_SIZE;
     const bits = mm.pt.bits(pn);
     if (bits & PTE.PRESENT) return { vma, bits, page: mm.pt.page(pn) };
-    const gen = handleMmFault(k, newFault(vma, addr, false, false, true));
-    const r = gen.next();
-    if (!r.done) throw new Error('a monitor access slept in a fault');
-    if (r.value & VM_FAULT.WOULD_BLOCK) return { kind: 'would-block', addr };
-    if (r.value & (VM_FAULT.SIGBUS | VM_FAULT.HWPOISON | VM_FAULT.SIGSEGV)) return { kind: 'fault' };
+    const r = handleMmFault(k, newFault(vma, addr, false, false, true));
+    if (r & VM_FAULT.WOULD_BLOCK) return { kind: 'would-block', addr };
+    if (r & (VM_FAULT.SIGBUS | VM_FAULT.HWPOISON | VM_FAULT.SIGSEGV)) return { kind: 'fault' };
   }
   throw new Error(`the kernel access at 0x${addr.toString(16)} does not resolve`);
 }

@@ -3,7 +3,7 @@
 
 import { resolveMask, resolveUffdFlags } from '../../model/resolve';
 import type { OperationOf } from '../../model/operation';
-import { decodeMsg, UFFD_MSG_SIZE } from '../../uapi/msg';
+import { UFFD_MSG_SIZE } from '../../uapi/msg';
 import { USERFAULTFD_FLAGS } from '../../uapi/names';
 import { O_NONBLOCK } from '../../uapi/userfaultfd';
 import { E } from '../kernel';
@@ -13,6 +13,7 @@ import { userfaultfdRelease } from '../fs/userfaultfd-events';
 import { sysUserfaultfd } from '../fs/userfaultfd';
 import type { UserfaultfdCtx } from '../fs/userfaultfd-ctx';
 import { syscallOutcome, type Outcome } from './outcome';
+import { uffdMsgs } from './views';
 import type { Session } from './session';
 
 const flagsText = (v: number): string => (v ? `0x${v.toString(16)}` : '0');
@@ -54,9 +55,8 @@ export function doClose(s: Session, op: OperationOf<'close'>): Outcome {
 }
 
 /** The fd a FORK event's new ctx gets: `<parent fd name>@<child process>`. */
-function forkInstaller(s: Session, parentName: string) {
-  return (ctx: UserfaultfdCtx, flags: number): number =>
-    s.fds.install(`${parentName}@${ctx.mm.owner}`, uffdFile(ctx, flags));
+function installFork(s: Session, parentName: string, ctx: UserfaultfdCtx, flags: number): number {
+  return s.fds.install(`${parentName}@${ctx.mm.owner}`, uffdFile(ctx, flags));
 }
 
 export function doRead(s: Session, op: OperationOf<'read'>): Outcome {
@@ -65,13 +65,15 @@ export function doRead(s: Session, op: OperationOf<'read'>): Outcome {
   const call = `read(${e.fd}, buf, ${size})`;
   if (!e.file) return syscallOutcome(-E.EBADF, call);
   if (e.file.kind !== 'uffd') return syscallOutcome(-E.EINVAL, call);
-  const got = userfaultfdRead(s.k, e.file.ctx, e.file.fFlags, size, forkInstaller(s, e.name));
+  const got = userfaultfdRead(s.k, e.file.ctx, e.file.fFlags, size, (ctx, flags) =>
+    installFork(s, e.name, ctx, flags),
+  );
   if (got === 'block') {
     s.k.note('read on a blocking uffd with nothing to read would block the monitor: not performed');
     return { call, ret: -1, blocked: true };
   }
   if (typeof got === 'number') return syscallOutcome(got, call);
-  return { call, ret: got.length * UFFD_MSG_SIZE, msgs: got.map(decodeMsg) };
+  return { call, ret: got.length * UFFD_MSG_SIZE, msgs: uffdMsgs(got) };
 }
 
 export function doPoll(s: Session, op: OperationOf<'poll'>): Outcome {

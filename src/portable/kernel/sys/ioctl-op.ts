@@ -6,24 +6,26 @@ import type { MaskExpr, OperationOf, StructArg } from '../../model/operation';
 import { resolveExpr, resolveRequest, resolveStruct, resolveUffdFlags } from '../../model/resolve';
 import type { StructInOut } from '../../model/result';
 import type { IoctlInfo } from '../../uapi/names';
-import { decodeStruct, STRUCTS, type StructValues } from '../../uapi/structs';
+import { STRUCTS, type StructValues } from '../../uapi/structs';
 import { USERFAULTFD_IOC_NEW } from '../../uapi/userfaultfd';
 import { E } from '../kernel';
 import { UserStruct } from '../fs/user-struct';
 import { userfaultfdDevIoctl, userfaultfdIoctl } from '../fs/userfaultfd';
 import { vmaLookup } from '../mm/vma';
 import { syscallOutcome, type Outcome } from './outcome';
+import { structInOut } from './views';
 import { fillSource } from './fill-source';
 import { UsageFailure, type Session } from './session';
 
 const isStructArg = (a: unknown): a is StructArg => typeof a === 'object' && a !== null && !Array.isArray(a);
 
 function structText(values: StructValues): string {
-  const parts = Object.entries(values).map(([k, v]) => `${k}=0x${BigInt(v).toString(16)}`);
-  return `{${parts.join(', ')}}`;
+  let s = '';
+  for (const k in values) s += `${s ? ', ' : ''}${k}=0x${values[k]!.toString(16)}`;
+  return `{${s}}`;
 }
 
-/** The caller's struct as user memory, or a pointer that is not user memory. */
+/** The caller's struct as user memory (with every field, as passed in), or a pointer that is not user memory. */
 function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefined): UserStruct {
   const layout = STRUCTS[info.struct];
   if (arg !== undefined && !isStructArg(arg)) {
@@ -38,7 +40,10 @@ function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefi
     return new UserStruct(layout, null);
   }
   const r = resolveStruct(layout, arg, s.env, info);
-  const values = decodeStruct(layout, new UserStruct(layout, r.values).bytes!);
+  const values: StructValues = {};
+  for (const f of layout.fields) {
+    values[f.name] = r.values[f.name] ?? (f.type === 'u64' || f.type === 's64' ? 0n : 0);
+  }
   if (r.fill !== undefined) values.src = BigInt(fillSource(s, r.fill, values.len!));
   return new UserStruct(layout, values);
 }
@@ -69,16 +74,12 @@ export function doIoctl(s: Session, op: OperationOf<'ioctl'>): Outcome {
     return syscallOutcome(-E.EINVAL, `ioctl(${e.fd}, ${name}, ...)`);
   }
   const user = userArg(s, req.info, op.arg);
-  const beforeBytes = user.bytes?.slice();
-  const call = `ioctl(${e.fd}, ${name}, ${beforeBytes ? structText(decodeStruct(user.layout, beforeBytes)) : String(op.arg)})`;
   const ret = userfaultfdIoctl(s.k, file, req.info.request, user);
-  if (!beforeBytes || !user.bytes) return syscallOutcome(ret, call);
-  const struct: StructInOut = {
-    name: user.layout.name,
-    before: decodeStruct(user.layout, beforeBytes),
-    beforeBytes,
-    after: decodeStruct(user.layout, user.bytes),
-    afterBytes: user.bytes.slice(),
-  };
-  return { ...syscallOutcome(ret, call), struct };
+  const before = user.values;
+  const after = user.after();
+  const call = `ioctl(${e.fd}, ${name}, ${before ? structText(before) : String(op.arg)})`;
+  if (!before || !after) return syscallOutcome(ret, call);
+  const out = syscallOutcome(ret, call) as { struct?: StructInOut } & Outcome;
+  out.struct = structInOut(user.layout, before, after);
+  return out;
 }

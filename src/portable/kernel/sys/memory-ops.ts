@@ -54,20 +54,28 @@ function truncate(s: Session, file: Inode, size: number): void {
   file.size = size;
 }
 
-/** The file an mmap maps: a named memfd or file (shared between areas), or a fresh one. */
-function mmapFile(s: Session, op: OperationOf<'mmap'>, size: number): Inode | null {
+/** A new area's name: not used yet in the session, and not one of the backend's own (`$src`). */
+function checkNewArea(s: Session, name: string): void {
+  if (typeof name !== 'string' || !name) throw new UsageFailure('the new area needs a name (as)', 'as');
+  if (name.startsWith('$')) throw new UsageFailure('names starting with $ are the backend’s own', 'as');
+  if (s.areas.list.some((a) => a.name === name)) {
+    throw new UsageFailure(`the area name '${name}' is already used in this session`, 'as');
+  }
+}
+
+/**
+ * The file an mmap maps: a named memfd or file (shared between areas), or a fresh one. Anonymous
+ * kinds (anon, shmem, private hugetlb) have no file a scenario can name.
+ */
+function mmapFile(s: Session, op: OperationOf<'mmap'>, size: number, shared: boolean): Inode | null {
   const type = FILE_TYPE[op.kind];
-  if (!type) {
-    if (op.file !== undefined) throw new UsageFailure('private anonymous memory has no file', 'file');
-    return null;
+  const named = op.kind === 'memfd' || op.kind === 'file' || (op.kind === 'hugetlb' && shared);
+  if (!named && (op.file !== undefined || op.readOnlyFd)) {
+    throw new UsageFailure(`a ${shared ? 'shared' : 'private'} ${op.kind} area has no file`, 'file');
   }
+  if (!type) return null;
   const fileSize = op.fileSize === undefined ? undefined : s.num(op.fileSize, 'fileSize');
-  if (op.file === undefined || op.kind === 'shmem') {
-    if (op.kind === 'shmem' && op.file !== undefined) {
-      throw new UsageFailure('shmem is MAP_SHARED|MAP_ANONYMOUS; name a file with kind memfd', 'file');
-    }
-    return s.k.newFile(type, fileSize ?? size);
-  }
+  if (op.file === undefined) return s.k.newFile(type, fileSize ?? size);
   let file = s.k.files.get(op.file);
   if (file && file.type !== type) {
     throw new UsageFailure(`'${op.file}' is a ${file.type} file, not ${type}`, 'file');
@@ -84,13 +92,16 @@ function mmapFile(s: Session, op: OperationOf<'mmap'>, size: number): Inode | nu
 
 export function doMmap(s: Session, op: OperationOf<'mmap'>): Outcome {
   const proc = s.processOf(op.thread ?? MAIN_THREAD);
-  if (s.areas.has(op.as, proc.name)) throw new UsageFailure(`area '${op.as}' exists already`, 'as');
+  checkNewArea(s, op.as);
   const shared = op.shared ?? DEFAULT_SHARED[op.kind];
   if (op.kind === 'shmem' && !shared) {
     throw new UsageFailure(
       'shmem is MAP_SHARED; a private shmem mapping is kind memfd with shared: false',
       'shared',
     );
+  }
+  if (op.kind === 'anon' && shared) {
+    throw new UsageFailure('an anon area is private; a shared anonymous area is kind shmem', 'shared');
   }
   const prot = op.prot ?? ['PROT_READ', 'PROT_WRITE'];
   const protFlags = prot.reduce((m, p) => m | PROT_FLAGS[p], 0);
@@ -103,7 +114,7 @@ export function doMmap(s: Session, op: OperationOf<'mmap'>): Outcome {
   if (len === 0 || len > 2 ** 40 || offset % unit) return syscallOutcome(-E.EINVAL, call);
   if (op.readOnlyFd && shared && protFlags & VM.WRITE) return syscallOutcome(-E.EACCES, call);
   const task = s.task(op.thread ?? MAIN_THREAD);
-  const file = mmapFile(s, op, offset + len);
+  const file = mmapFile(s, op, offset + len, shared);
   const maywrite = !(op.readOnlyFd && shared && file);
   const flags =
     protFlags | (shared ? VM.SHARED : 0) | (maywrite ? VM.MAYWRITE : 0) | (hugetlb ? VM.HUGETLB : 0);
@@ -121,8 +132,8 @@ export function doMmap(s: Session, op: OperationOf<'mmap'>): Outcome {
     file,
   };
   s.areas.add(area);
-  runOnTask(s, task, `mmap ${op.as}`, done(0), call);
-  return { call, ret: 0, addr: BigInt(start) };
+  runOnTask(s, task, `mmap ${op.as}`, done(start), call);
+  return { call, ret: start, addr: BigInt(start) };
 }
 
 // eslint-disable-next-line require-yield
@@ -173,7 +184,7 @@ export function doMremapOp(s: Session, op: OperationOf<'mremap'>): Outcome {
   let newAddr = 0;
   if (flags & MREMAP_MAYMOVE) {
     if (!op.as) throw new UsageFailure('a mremap that may move names the new place (as)', 'as');
-    if (s.areas.has(op.as, proc.name)) throw new UsageFailure(`area '${op.as}' exists already`, 'as');
+    checkNewArea(s, op.as);
     newAddr =
       flags & MREMAP_FIXED && op.newAddr !== undefined
         ? s.num(op.newAddr, 'newAddr')
@@ -202,5 +213,15 @@ export function doMremapOp(s: Session, op: OperationOf<'mremap'>): Outcome {
     });
   }
   if (out.blocked || out.ret === -1) return out;
-  return { ...out, ret: 0, addr: BigInt(out.ret) };
+  if (!(flags & MREMAP_MAYMOVE)) growArea(s, proc.name, addr, newLen);
+  return { ...out, addr: BigInt(out.ret) };
+}
+
+/** An area grown in place takes in the new pages. */
+function growArea(s: Session, process: string, addr: number, newLen: number): void {
+  const list = s.areas.list;
+  const i = list.findIndex((a) => a.process === process && addr >= a.start && addr < a.start + a.len);
+  const a = list[i];
+  const end = addr + pageAlign(newLen);
+  if (a && end > a.start + a.len) list[i] = { ...a, len: end - a.start };
 }

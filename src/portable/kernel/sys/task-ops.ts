@@ -6,7 +6,7 @@ import { copyProcess } from '../fork';
 import { doExit } from '../exit';
 import { removeFaultWaiter } from '../fs/userfaultfd-fault';
 import { accessError, userAccess } from '../mm/uaccess';
-import { vmaLookup, vmaPageSize } from '../mm/vma';
+import { VM, vmaLookup, vmaPageSize } from '../mm/vma';
 import type { TaskBody } from '../sched';
 import { runOnTask } from './run-task';
 import type { Outcome } from './outcome';
@@ -19,7 +19,8 @@ function checkAccessible(s: Session, mmOwner: string, addr: number, len: number,
   const mm = s.k.processes.get(mmOwner)!.mm;
   for (let a = addr; a < addr + len;) {
     const vma = vmaLookup(mm, a);
-    if (!vma || accessError(vma, write)) {
+    // Stricter than x86 (where a write-only mapping reads too): both engines refuse what is not PROT_READ.
+    if (!vma || accessError(vma, write) || !(vma.flags & VM.READ)) {
       const why = vma ? `does not allow a ${write ? 'write' : 'read'}` : 'is not mapped';
       throw new UsageFailure(`${hex(a)} ${why}: the touch would raise SIGSEGV and kill the process`, 'addr');
     }
@@ -41,8 +42,9 @@ export function doTouch(s: Session, op: OperationOf<'touch'>): Outcome {
   const task = s.task(op.thread);
   const k = s.k;
   const body = userAccess(k, task.process.mm, addr, len, write, value);
-  const doing = `${op.access} ${hex(addr)}${len > 1 ? ` +${len}` : ''}`;
-  const call = write ? `memset(${hex(addr)}, ${value}, ${len})` : `read ${len} at ${hex(addr)}`;
+  const where = hex(addr);
+  const doing = `${op.access} ${where}${len > 1 ? ` +${len}` : ''}`;
+  const call = write ? `memset(${where}, ${value}, ${len})` : `read ${len} at ${where}`;
   const out = runOnTask(s, task, doing, body, call);
   return out.blocked ? out : { call, ret: 0 };
 }
@@ -65,7 +67,7 @@ export function doSignal(s: Session, op: OperationOf<'signal'>): Outcome {
 export function doFork(s: Session, op: OperationOf<'fork'>): Outcome {
   const name = op.child;
   if (typeof name !== 'string' || !name) throw new UsageFailure('the child needs a name', 'child');
-  if (s.k.processes.has(name) || s.k.tasks.has(name)) {
+  if (s.k.processes.has(name) || s.k.tasks.has(name) || name === (op.thread ?? MAIN_THREAD)) {
     throw new UsageFailure(`'${name}' is taken: a process or thread has that name`, 'child');
   }
   const task = s.task(op.thread ?? MAIN_THREAD);
