@@ -104,7 +104,7 @@ export async function mmap(m: Machine, op: OperationOf<'mmap'>): Promise<Outcome
   };
   const o: Outcome = { call, ret: 0 };
   const mapped = (r: bigint): void => {
-    finishWith(o, r < 0n ? r : 0n);
+    finishWith(o, r);
     if (r < 0n) return;
     o.addr = at;
     m.addArea(area);

@@ -240,9 +240,10 @@ export async function exit(m: Machine, op: OperationOf<'exit'>): Promise<Outcome
   return { call: `kill(${pid}, SIGKILL); waitpid(${pid})`, ret: 0 };
 }
 
+/** The thread ends with its process; what it last showed (an address, a value) stays, as in the simulator. */
 function exited(m: Machine, t: Thread): void {
   dropEntries(m, t);
   t.job = undefined;
   t.state = 'exited';
-  t.address = t.uffd = t.since = undefined;
+  t.uffd = t.since = undefined;
 }
