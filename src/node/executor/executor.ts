@@ -18,6 +18,7 @@ import * as threadOps from './ops-thread';
 import type { Outcome } from './outcome';
 import { readProc } from './proc';
 import { settle, type MayWake } from './settle';
+import { pinTogether } from './pin';
 import { takeSnapshot } from './take-snapshot';
 import { track, untrack } from './registry';
 
@@ -106,7 +107,13 @@ export class KernelExecutor implements Backend {
     return this.serial(async () => {
       const each = opts.snapshots !== 'last';
       const out: Result[] = [];
-      for (let i = 0; i < ops.length; i++) out.push(await this.runOne(ops[i]!, each || i === ops.length - 1));
+      const unpin = this.options.pinBatches && ops.length > 1 ? pinTogether(this.m.threadIds()) : undefined;
+      try {
+        for (let i = 0; i < ops.length; i++)
+          out.push(await this.runOne(ops[i]!, each || i === ops.length - 1));
+      } finally {
+        unpin?.();
+      }
       if (!each && out.length) {
         const last = out[out.length - 1]!.snapshot;
         for (let i = 0; i < out.length - 1; i++) out[i] = { ...out[i]!, snapshot: last };

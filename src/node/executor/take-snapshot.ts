@@ -171,9 +171,20 @@ function pageContent(
   if ((budget.left -= a.pageSize) < 0) return undefined;
   const bytes = present ? m.pages(process).read(at, a.pageSize) : readFile(m, a, at);
   if (!bytes) return undefined;
-  const tag = contentTag(bytes);
+  const tag = uniformTag(bytes) ?? contentTag(bytes);
   (cache as Map<number | bigint, string>).set(key, tag);
   return tag;
+}
+
+const uniform = new Map<number, Buffer>();
+
+/** The tag of a page holding one byte throughout (most pages), found by a native compare. */
+function uniformTag(bytes: Uint8Array): string | undefined {
+  const b = bytes[0] ?? 0;
+  const key = b * 0x1000000 + bytes.length;
+  let same = uniform.get(key);
+  if (!same) uniform.set(key, (same = Buffer.alloc(bytes.length, b)));
+  return same.equals(bytes) ? fillTag(b) : undefined;
 }
 
 /**
