@@ -19,6 +19,7 @@ import { HUGE_PAGE, PAGE_SIZE } from './constants';
 import type { Machine } from './machine';
 import { os } from './os';
 import { cachedPages, sawHugePages } from './residency';
+import { inferFlags } from './settle';
 import type { Area, Thread, UffdFd } from './session';
 
 /** Content read for one snapshot at most; past it, pages show no content and a note says so. */
@@ -211,7 +212,7 @@ function uffdSnapshot(m: Machine, u: UffdFd): UffdSnapshot {
   const faults = (read: boolean): FaultEntry[] =>
     u.queue
       .filter((e) => e.kind === 'fault' && e.read === read)
-      .map((e) => ({ thread: e.thread, address: e.address, flags: e.flags }));
+      .map((e) => ({ thread: e.thread, address: e.address, flags: (e.flags ??= inferFlags(m, e)) }));
   const pending = faults(false);
   const waiting = faults(true);
   if (info && (info.pending !== pending.length || info.total !== pending.length + waiting.length)) {
