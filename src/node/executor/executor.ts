@@ -14,6 +14,7 @@ import { Machine } from './machine';
 import * as fdOps from './ops-fd';
 import { ioctl } from './ops-ioctl';
 import * as memOps from './ops-mem';
+import { mmap } from './ops-mmap';
 import * as threadOps from './ops-thread';
 import type { Outcome } from './outcome';
 import { readProc } from './proc';
@@ -32,7 +33,7 @@ const HANDLERS: Record<Operation['op'], Handler> = {
   poll: fdOps.poll,
   fcntl: fdOps.fcntl,
   ioctl,
-  mmap: memOps.mmap,
+  mmap,
   munmap: memOps.munmap,
   mremap: memOps.mremap,
   madvise: memOps.madvise,

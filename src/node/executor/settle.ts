@@ -128,7 +128,7 @@ function finished(t: Thread): Finished | undefined {
   const out = t.child?.takeResult();
   if (!out) return undefined;
   if (out.status === CHILD_RET) return { ret: BigInt(out.value) };
-  return { ret: out.status === TOUCH_DONE ? 0n : -1n, touch: out };
+  return { ret: 0n, touch: out };
 }
 
 function complete(m: Machine, t: Thread, ret: bigint, touch: Finished['touch']): void {
