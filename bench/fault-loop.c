@@ -2,13 +2,14 @@
  * The baseline for bench/kernel.ts: the real kernel's missing-fault loop in plain C. One thread
  * reads every page of a registered area in order; the monitor polls the uffd, reads the fault and
  * resolves it with UFFDIO_COPY (which wakes the thread). Prints the pages resolved per second.
- * Usage: fault-loop PAGES
+ * Usage: fault-loop PAGES [pin]   (pin: both threads on the CPU the program starts on)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,12 @@ static double now(void) {
 
 int main(int argc, char **argv) {
   pages = argc > 1 ? atol(argv[1]) : 20000;
+  if (argc > 2) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(sched_getcpu(), &one);
+    sched_setaffinity(0, sizeof one, &one); /* threads created after inherit it */
+  }
   area = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   char *src = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (area == MAP_FAILED || src == MAP_FAILED) return perror("mmap"), 1;

@@ -1,8 +1,10 @@
 // The fault loop with the executor's own parts only — a pooled worker thread touching through the
-// C helper, the monitor's poll/read/ioctl through koffi, the worker's eventfd — and none of its
-// bookkeeping, settling or results: the fastest the executor's design can go on this machine.
+// C helper, the monitor's poll/read/ioctl through koffi, the worker's eventfd, both on one CPU as
+// in a batch — and none of its bookkeeping, settling or results: the fastest the executor's
+// design can go on this machine.
 
 import { os } from '../src/node/executor/os';
+import { pinTogether } from '../src/node/executor/pin';
 import { Region } from '../src/node/executor/region';
 import { acquireThread, releaseThread } from '../src/node/executor/thread';
 
@@ -20,6 +22,7 @@ export async function floorRate(pages: number): Promise<number> {
   const flags = 0x22 | 0x100000; // MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE
   const uffd = os.userfaultfd(0o2004000);
   const done = os.eventfd(0o4000);
+  const unpin = pinTogether([thread.tid]);
   try {
     if (os.mmap(area, len, 3, flags, -1, 0n) !== area || os.mmap(src, PAGE, 3, flags, -1, 0n) !== src) {
       throw new Error('cannot map the floor benchmark’s areas');
@@ -51,6 +54,7 @@ export async function floorRate(pages: number): Promise<number> {
     }
     return pages / ((performance.now() - t0) / 1000);
   } finally {
+    unpin();
     os.close(uffd);
     os.close(done);
     os.munmap(area, len);

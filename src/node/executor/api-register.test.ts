@@ -47,6 +47,42 @@ describe('UFFDIO_API', () => {
   });
 });
 
+describe('/dev/userfaultfd and fcntl', () => {
+  it('makes a uffd with USERFAULTFD_IOC_NEW (as root), refusing bad flags and other requests', async () => {
+    const dev = await k.run({ op: 'open', path: '/dev/userfaultfd', flags: 'O_CLOEXEC', as: 'dev' });
+    if (process.getuid?.() !== 0) {
+      expect(dev).toMatchObject({ ret: -1, errno: 13 }); // crw------- root: EACCES
+      return;
+    }
+    expect(k.last.snapshot.fds).toEqual([{ name: 'dev', fd: dev.fd, path: '/dev/userfaultfd' }]);
+    const made = await k.run({
+      op: 'ioctl',
+      fd: 'dev',
+      request: 'USERFAULTFD_IOC_NEW',
+      arg: 'O_NONBLOCK',
+      as: 'uffd',
+    });
+    expect(made.ret).toBe(made.fd);
+    expect((await k.ioctl('uffd', 'UFFDIO_API', { api: 'UFFD_API' })).ret).toBe(0);
+    expect(k.queue('uffd')).toMatchObject({ initialized: true, flags: 0o4000 });
+    expect(
+      await k.run({ op: 'ioctl', fd: 'dev', request: 'USERFAULTFD_IOC_NEW', arg: 0x10, as: 'bad' }),
+    ).toMatchObject({ ret: -1, errno: EINVAL });
+    expect(await k.ioctl('dev', 'UFFDIO_API', { api: 'UFFD_API' })).toMatchObject({ ret: -1, errno: EINVAL });
+  });
+
+  it('turns O_NONBLOCK off and on with F_SETFL; F_GETFL shows it', async () => {
+    await k.uffd('uffd');
+    const nonblock = await k.run({ op: 'fcntl', fd: 'uffd', cmd: 'F_GETFL' });
+    expect(nonblock.ret & 0o4000).toBe(0o4000);
+    await k.run({ op: 'fcntl', fd: 'uffd', cmd: 'F_SETFL', flags: 0 });
+    expect(k.queue('uffd').flags).toBe(0o2000000);
+    expect((await k.run({ op: 'poll', fd: 'uffd' })).revents).toBe(0x8);
+    await k.run({ op: 'fcntl', fd: 'uffd', cmd: 'F_SETFL', flags: 'O_NONBLOCK' });
+    expect((await k.run({ op: 'poll', fd: 'uffd' })).revents).toBe(0);
+  });
+});
+
 describe('UFFDIO_REGISTER', () => {
   it.each([
     ['anon', 'MISSING', 0x13cn],

@@ -1,4 +1,5 @@
 // Bad input gets a clear error naming the field, never an exception; caps are enforced.
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Operation } from '../../portable/model/operation';
 import { K } from './test-kit';
@@ -68,5 +69,26 @@ describe('caps', () => {
     await k.uffd('u1');
     expect((await k.run({ op: 'userfaultfd', as: 'u2' })).usageError?.message).toMatch(/too many open fds/);
     expect((await k.read('u1', 65)).usageError?.field).toBe('size');
+  });
+});
+
+describe('batches', () => {
+  it('run on one CPU and put the affinity back; with snapshots: last every result has the final state', async () => {
+    const affinity = () =>
+      readFileSync('/proc/thread-self/status', 'utf8').match(/^Cpus_allowed_list:\s*(.*)$/m)?.[1];
+    const before = affinity();
+    k = await K.open();
+    const rs = await k.x.runBatch(
+      [
+        { op: 'mmap', as: 'a', kind: 'anon', len: '1p' },
+        { op: 'userfaultfd', flags: 'O_NONBLOCK', as: 'uffd' },
+        { op: 'ioctl', fd: 'uffd', request: 'UFFDIO_API', arg: { api: 'UFFD_API' } },
+      ],
+      { snapshots: 'last' },
+    );
+    expect(affinity()).toBe(before);
+    expect(rs.map((r) => r.ret)).toEqual([Number(rs[0]!.addr), rs[1]!.fd, 0]);
+    expect(rs[0]!.snapshot).toBe(rs[2]!.snapshot);
+    expect(rs[0]!.snapshot.uffds[0]?.initialized).toBe(true);
   });
 });

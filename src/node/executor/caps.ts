@@ -21,6 +21,8 @@ export interface ExecutorOptions {
   readonly maxHugePages: number;
   /** How long to wait for a thread to finish or block before reporting it `running`. */
   readonly settleTimeoutMs: number;
+  /** Run a batch with the executor's thread and the session's threads on one CPU (see pin.ts). */
+  readonly pinBatches: boolean;
 }
 
 export const DEFAULT_OPTIONS: ExecutorOptions = {
@@ -33,7 +35,8 @@ export const DEFAULT_OPTIONS: ExecutorOptions = {
   maxReadBytes: 64 * 1024,
   maxTouchBytes: 64n << 20n,
   maxHugePages: 64,
-  settleTimeoutMs: 2000,
+  settleTimeoutMs: 5000,
+  pinBatches: true,
 };
 
 /** A request the executor refuses before any syscall: a name, a cap, an address outside the session. */

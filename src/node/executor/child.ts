@@ -106,8 +106,8 @@ export class ChildProc {
   started(pid: number): void {
     if (this.pid) return;
     this.pid = pid;
-    this.wchanFile = new ProcFile(`/proc/${pid}/task/${pid}/wchan`);
-    this.statusFile = new ProcFile(`/proc/${pid}/task/${pid}/status`);
+    this.wchanFile = new ProcFile(`/proc/${pid}/task/${pid}/wchan`, true);
+    this.statusFile = new ProcFile(`/proc/${pid}/task/${pid}/status`, true);
   }
 
   get busy(): boolean {

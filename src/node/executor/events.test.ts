@@ -112,6 +112,20 @@ describe('UFFD_EVENT_REMAP', () => {
     expect((await k.copy('uffd', 'b', '1p', 3)).ret).toBe(0);
   });
 
+  it('a mremap that shrinks in place sends UNMAP for the tail', async () => {
+    await registered('4p');
+    const r = await k.run({ op: 'mremap', addr: 'a', oldLen: '4p', newLen: '2p' });
+    expect(r.blocked).toBe(true);
+    const m = (await k.read('uffd')).msgs?.[0];
+    expect(m?.fields).toMatchObject({
+      event: UFFD_EVENT_UNMAP,
+      'arg.remove.start': k.addr('a+2p'),
+      'arg.remove.end': k.addr('a+4p'),
+    });
+    expect(k.thread('main').state).toBe('done');
+    expect([k.page('a', 1), k.page('a', 2)]).toEqual(['missing', 'not-mapped']);
+  });
+
   it('without EVENT_REMAP the moved range loses its registration', async () => {
     await registered('2p', []);
     const r = await k.run({
@@ -230,7 +244,7 @@ describe('a child’s own memory calls', () => {
     await k.read('uffd@c');
     expect(k.page('m', 0, 'c')).toBe('missing');
     const mm = await k.run({ op: 'mmap', thread: 'c', as: 'n', kind: 'anon', len: '1p' });
-    expect(mm).toMatchObject({ ret: 0, addr: k.addr('n') });
+    expect(mm).toMatchObject({ ret: Number(k.addr('n')), addr: k.addr('n') });
     expect(k.page('n', 0, 'c')).toBe('missing');
     expect(k.last.snapshot.areas.some((x) => x.name === 'n' && x.process === 'main')).toBe(false);
     await k.run({ op: 'exit', process: 'c' });

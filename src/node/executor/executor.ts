@@ -14,10 +14,12 @@ import { Machine } from './machine';
 import * as fdOps from './ops-fd';
 import { ioctl } from './ops-ioctl';
 import * as memOps from './ops-mem';
+import { mmap } from './ops-mmap';
 import * as threadOps from './ops-thread';
 import type { Outcome } from './outcome';
 import { readProc } from './proc';
 import { settle, type MayWake } from './settle';
+import { pinTogether } from './pin';
 import { takeSnapshot } from './take-snapshot';
 import { track, untrack } from './registry';
 
@@ -31,7 +33,7 @@ const HANDLERS: Record<Operation['op'], Handler> = {
   poll: fdOps.poll,
   fcntl: fdOps.fcntl,
   ioctl,
-  mmap: memOps.mmap,
+  mmap,
   munmap: memOps.munmap,
   mremap: memOps.mremap,
   madvise: memOps.madvise,
@@ -106,7 +108,13 @@ export class KernelExecutor implements Backend {
     return this.serial(async () => {
       const each = opts.snapshots !== 'last';
       const out: Result[] = [];
-      for (let i = 0; i < ops.length; i++) out.push(await this.runOne(ops[i]!, each || i === ops.length - 1));
+      const unpin = this.options.pinBatches && ops.length > 1 ? pinTogether(this.m.threadIds()) : undefined;
+      try {
+        for (let i = 0; i < ops.length; i++)
+          out.push(await this.runOne(ops[i]!, each || i === ops.length - 1));
+      } finally {
+        unpin?.();
+      }
       if (!each && out.length) {
         const last = out[out.length - 1]!.snapshot;
         for (let i = 0; i < out.length - 1; i++) out[i] = { ...out[i]!, snapshot: last };

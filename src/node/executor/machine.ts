@@ -154,13 +154,18 @@ export class Machine {
   /** /proc/self/fdinfo of an fd, kept open while the fd is (close it with forgetFdinfo). */
   fdinfo(fd: number): UffdInfo | undefined {
     let f = this.fdinfos.get(fd);
-    if (!f) this.fdinfos.set(fd, (f = new ProcFile(`/proc/self/fdinfo/${fd}`)));
+    if (!f) this.fdinfos.set(fd, (f = new ProcFile(`/proc/self/fdinfo/${fd}`, true)));
     return parseUffdInfo(f.read());
   }
 
   forgetFdinfo(fd: number): void {
     this.fdinfos.get(fd)?.close();
     this.fdinfos.delete(fd);
+  }
+
+  /** The tids of the session's threads in this process. */
+  threadIds(): number[] {
+    return [...this.s.threads.values()].flatMap((t) => (t.os ? [t.os.tid] : []));
   }
 
   /** Starts a command on a thread of `main`. */

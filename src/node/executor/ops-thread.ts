@@ -2,12 +2,7 @@
 // interrupts it, fork makes a child process that stays in the C helper, exit kills it.
 
 import { hex } from '../../portable/model/expr';
-import {
-  MAIN_PROCESS,
-  MAIN_THREAD,
-  type OperationOf,
-  type ProcessName,
-} from '../../portable/model/operation';
+import { MAIN_PROCESS, type OperationOf, type ProcessName } from '../../portable/model/operation';
 import { resolveExpr } from '../../portable/model/resolve';
 import { UFFD_EVENT_FORK, UFFD_FEATURE_EVENT_FORK } from '../../portable/uapi';
 import { usage } from './caps';
@@ -15,7 +10,8 @@ import { ChildPipes, ChildProc } from './child';
 import { planEvents, uffdFeatures } from './events-plan';
 import type { Machine } from './machine';
 import { os, SIGUSR1 } from './os';
-import { finishWith, fromRet, type Outcome } from './outcome';
+import { memThread, start } from './mem-thread';
+import { fromRet, type Outcome } from './outcome';
 import { dropEntries } from './settle';
 import type { Proc, Thread } from './session';
 import { areaSnapshot, processRegistrations } from './take-snapshot';
@@ -33,39 +29,22 @@ export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outco
   m.checkRange(addr, len, 'addr', 'none');
   if (typeof op.thread !== 'string' || !op.thread) usage('a touch names its thread', 'thread');
   m.helper('touch');
-  const t = m.s.freeThread(await m.thread(op.thread));
+  const t = await memThread(m, op.thread);
   const write = op.access === 'write';
-  if (t.child && !t.child.pid) {
-    usage(`process '${t.process}' has not started: its fork waits for the FORK event to be read`, 'thread');
-  }
   wouldSegv(m, t.process, addr, len, write);
   const doing = `${op.access} ${hex(addr)}${len > 1n ? ` +${hex(len)}` : ''}`;
   const o: Outcome = {
     call: `${t.name}: ${write ? `memset(${hex(addr)}, ${hex(value)}, ${len})` : `read ${hex(addr)} +${len}`}`,
     ret: 0,
   };
-  t.job = {
-    kind: 'touch',
-    step: m.s.step,
-    doing,
-    write,
-    events: [],
-    finish: (r) => {
-      finishWith(o, r < 0n ? 0n : r);
-      if (write) m.contentChanged(t.process, addr, len);
-    },
-  };
-  t.state = 'running';
-  t.doing = doing;
-  t.value = t.address = t.sigbusCode = undefined;
-  o.by = t;
-  if (write) m.contentChanged(t.process, addr, len);
-  if (t.child) {
-    if (!t.child.post('TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]))
-      usage(`process '${t.process}' is gone`, 'thread');
-  } else {
-    m.post(t, 'TOUCH', [addr, len, write ? 1n : 0n, BigInt(value)]);
-  }
+  const written = () => write && m.contentChanged(t.process, addr, len);
+  written();
+  start(m, t, o, { kind: 'touch', doing, write, events: [] }, written, 'TOUCH', [
+    addr,
+    len,
+    write ? 1n : 0n,
+    BigInt(value),
+  ]);
   return o;
 }
 
@@ -113,10 +92,9 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
   const alive = [...m.s.processes.values()].filter((p) => p.name !== MAIN_PROCESS && p.alive).length;
   if (alive >= m.s.options.maxProcesses)
     usage(`too many child processes: a session may have ${m.s.options.maxProcesses}`, 'child');
-  const t = await m.thread(op.thread ?? MAIN_THREAD);
+  const t = await memThread(m, op.thread);
   if (t.process !== MAIN_PROCESS)
     usage(`thread '${t.name}' belongs to process '${t.process}', which cannot fork`, 'thread');
-  m.s.freeThread(t);
   reserveForChild(m);
   const pipes = ChildPipes.open();
   if (typeof pipes === 'number') return fromRet('pipe2()', pipes);
@@ -136,29 +114,20 @@ export async function fork(m: Machine, op: OperationOf<'fork'>): Promise<Outcome
   for (const a of m.s.areasOf(MAIN_PROCESS)) m.s.areas.set(`${name}:${a.name}`, { ...a, process: name });
   m.s.threads.set(name, { name, process: name, child, state: 'idle' });
   const o: Outcome = { call: 'fork()', ret: 0 };
-  t.job = {
-    kind: 'fork',
-    step: m.s.step,
-    doing: `fork ${name}`,
-    events,
-    child: name,
-    finish: (r) => {
-      finishWith(o, r);
-      pipes.closeChildEnds();
-      if (r < 0n) return forgetChild(m, name);
-      child.started(Number(r));
-      const p = m.s.processes.get(name);
-      if (p) {
-        p.pid = Number(r);
-        delete p.unborn;
-      }
-    },
+  const forked = (r: bigint) => {
+    pipes.closeChildEnds();
+    if (r < 0n) return forgetChild(m, name);
+    child.started(Number(r));
+    const p = m.s.processes.get(name);
+    if (p) {
+      p.pid = Number(r);
+      delete p.unborn;
+    }
   };
-  t.state = 'running';
-  t.doing = t.job.doing;
-  t.value = t.address = t.sigbusCode = undefined;
-  o.by = t;
-  m.post(t, 'FORK', [BigInt(pipes.childCmd), BigInt(pipes.childRes)]);
+  start(m, t, o, { kind: 'fork', doing: `fork ${name}`, events, child: name }, forked, 'FORK', [
+    BigInt(pipes.childCmd),
+    BigInt(pipes.childRes),
+  ]);
   m.structural();
   return o;
 }
@@ -240,9 +209,10 @@ export async function exit(m: Machine, op: OperationOf<'exit'>): Promise<Outcome
   return { call: `kill(${pid}, SIGKILL); waitpid(${pid})`, ret: 0 };
 }
 
+/** The thread ends with its process; what it last showed (an address, a value) stays, as in the simulator. */
 function exited(m: Machine, t: Thread): void {
   dropEntries(m, t);
   t.job = undefined;
   t.state = 'exited';
-  t.address = t.uffd = t.since = undefined;
+  t.uffd = t.since = undefined;
 }

@@ -43,6 +43,10 @@ const C = {
   memset: bind('uintptr_t memset(uintptr_t, int, size_t)'),
   eventfd: bind('int eventfd(unsigned int, int)'),
   gettid: bind('int gettid(void)'),
+  sched_getcpu: bind('int sched_getcpu(void)'),
+  sched_yield: bind('int sched_yield(void)'),
+  sched_getaffinity: bind('int sched_getaffinity(int, size_t, uintptr_t)'),
+  sched_setaffinity: bind('int sched_setaffinity(int, size_t, uintptr_t)'),
 };
 
 /** SYS_userfaultfd: the one syscall libc has no wrapper for. */
@@ -99,7 +103,8 @@ export const os = {
   },
   /** poll() for POLLIN on each fd, waiting up to `ms`: how many are ready, and each one's revents. */
   pollEach(fds: readonly number[], ms: number): { ready: number; revents: number[] } {
-    const pfd = Buffer.alloc(8 * Math.max(fds.length, 1));
+    if (pollBuf.length < 8 * fds.length) pollBuf = Buffer.alloc(8 * fds.length);
+    const pfd = pollBuf;
     fds.forEach((fd, i) => {
       pfd.writeInt32LE(fd, i * 8);
       pfd.writeInt16LE(POLLIN, i * 8 + 4);
@@ -133,11 +138,31 @@ export const os = {
   },
   getpid: (): number => Number(C.getpid()),
   gettid: (): number => Number(C.gettid()),
+  /** The CPU the calling thread runs on now. */
+  currentCpu: (): number => ret(C.sched_getcpu()),
+  yieldCpu: (): void => void C.sched_yield(),
+  /** A thread's CPU affinity mask (tid 0: the calling thread), or -errno. */
+  getAffinity(tid: number): Buffer | number {
+    const mask = Buffer.alloc(CPU_MASK_BYTES);
+    const r = ret(C.sched_getaffinity(tid, CPU_MASK_BYTES, ptr(mask)));
+    return r < 0 ? r : mask;
+  },
+  setAffinity: (tid: number, mask: Buffer): number => ret(C.sched_setaffinity(tid, mask.length, ptr(mask))),
+  /** A mask of one CPU. */
+  cpuMask(cpu: number): Buffer {
+    const mask = Buffer.alloc(CPU_MASK_BYTES);
+    mask[cpu >> 3] = 1 << (cpu & 7);
+    return mask;
+  },
   /** Fills memory of the executor's own (never registered) buffers. */
   memset: (addr: bigint, byte: number, len: bigint): void => void C.memset(addr, byte, len),
 };
 
 export const POLLIN = 0x1;
+let pollBuf = Buffer.alloc(8 * 16);
+
+/** cpu_set_t: 1024 CPUs. */
+const CPU_MASK_BYTES = 128;
 export const RWF_NOWAIT = 0x8;
 export const WNOHANG = 1;
 export const SIGKILL = 9;

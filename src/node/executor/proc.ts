@@ -6,13 +6,19 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 const CHUNK = 1 << 16;
 
-/** A /proc file kept open and re-read from the start on each read. */
+/**
+ * A /proc file kept open and re-read from the start on each read. `whole`: the kernel makes it in
+ * one piece (wchan, status, fdinfo), so one read call gets it all.
+ */
 export class ProcFile {
   private fd: number | undefined;
-  private buf = Buffer.allocUnsafeSlow(CHUNK);
+  private buf: Buffer;
   readonly path: string;
-  constructor(path: string) {
+  private readonly whole: boolean;
+  constructor(path: string, whole = false) {
     this.path = path;
+    this.whole = whole;
+    this.buf = Buffer.allocUnsafeSlow(whole ? 4096 : CHUNK);
   }
   /** The file's text now, or undefined when it cannot be read (the task is gone). */
   read(): string | undefined {
@@ -26,8 +32,8 @@ export class ProcFile {
           this.buf = bigger;
         }
         const n = readSync(this.fd, this.buf, len, this.buf.length - len, len);
-        if (n === 0) break;
         len += n;
+        if (n === 0 || (this.whole && len < this.buf.length)) break;
       }
       return this.buf.toString('latin1', 0, len);
     } catch {

@@ -64,7 +64,11 @@ export interface QueueEntry {
   /** A fault read by the monitor (now waiting to be woken). */
   read: boolean;
   address: bigint;
-  flags: number;
+  /** UFFD_PAGEFAULT_FLAG_*: the message's once read; before, inferred when a snapshot needs it. */
+  flags?: number;
+  /** A fault: the byte accessed, and whether it was a write (to infer the flags). */
+  at?: bigint;
+  write?: boolean;
   /** UFFD_EVENT_* */
   readonly event: number;
 }

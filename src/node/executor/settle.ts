@@ -26,6 +26,8 @@ type Seen = 'finished' | 'blocked' | 'running';
 
 /** How long settling blocks in poll() before it waits on the event loop instead. */
 const BLOCKING_MS = 20;
+/** How many times settling looks again at once for a thread whose fault or event was just queued. */
+const FRESH_SPINS = 50;
 
 /** Which blocked threads the operation could have woken: only those are asked whether they slept again. */
 export type MayWake = (t: Thread) => boolean;
@@ -34,6 +36,7 @@ export type MayWake = (t: Thread) => boolean;
 export async function settle(m: Machine, mayWake: MayWake = () => true): Promise<void> {
   const start = performance.now();
   const deadline = start + m.s.options.settleTimeoutMs;
+  let spins = 0;
   for (;;) {
     let running = 0;
     for (const t of m.s.threads.values()) if (t.job && look(m, t, mayWake) === 'running') running++;
@@ -42,8 +45,12 @@ export async function settle(m: Machine, mayWake: MayWake = () => true): Promise
     if (now > deadline) break;
     if (now - start < BLOCKING_MS) {
       const { fds, fresh } = wakers(m);
-      // A uffd that just got a message: its thread is about to sleep, look again in a moment.
-      if (fresh) Atomics.wait(nap, 0, 0, 0.02);
+      // A uffd that just got a message: its thread is about to sleep. Give it the CPU and look
+      // again a few times (a timed wait would sleep tens of microseconds more), then in naps.
+      if (fresh) {
+        if (++spins > FRESH_SPINS) Atomics.wait(nap, 0, 0, 0.02);
+        else os.yieldCpu();
+      }
       // Else up to 1 ms, and back as soon as a thread finishes or a uffd gets a message.
       else os.pollAny(fds, 1);
       drainDone(m);
@@ -121,7 +128,7 @@ function finished(t: Thread): Finished | undefined {
   const out = t.child?.takeResult();
   if (!out) return undefined;
   if (out.status === CHILD_RET) return { ret: BigInt(out.value) };
-  return { ret: out.status === TOUCH_DONE ? 0n : -1n, touch: out };
+  return { ret: 0n, touch: out };
 }
 
 function complete(m: Machine, t: Thread, ret: bigint, touch: Finished['touch']): void {
@@ -161,14 +168,15 @@ function blockInFault(m: Machine, t: Thread): void {
   const area = m.s.areaAt(at, t.process) ?? m.s.areaAt(at);
   const unit = BigInt(area?.pageSize ?? PAGE_SIZE);
   const address = u && uffdFeatures(u) & UFFD_FEATURE_EXACT_ADDRESS ? at : (at / unit) * unit;
-  const flags = inferFlags(m, t, at);
+
   t.state = 'blocked-fault';
   // Where the thread is: the byte it was accessing (the message may say only the page).
   t.address = at;
   t.uffd = u?.name;
   t.since = m.s.step;
   t.doing = t.job?.doing;
-  if (u) u.queue.push({ thread: t.name, kind: 'fault', read: false, address, flags, event: 0x12 });
+  const write = t.job?.write ?? false;
+  if (u) u.queue.push({ thread: t.name, kind: 'fault', read: false, address, at, write, event: 0x12 });
   else
     m.s.note(
       `thread '${t.name}' is blocked in a fault at 0x${at.toString(16)} that no open uffd of this session registered`,
@@ -176,16 +184,18 @@ function blockInFault(m: Machine, t: Thread): void {
 }
 
 /**
- * The flags the message will carry, from the page and the vma's registration; corrected from the
- * message itself once it is read.
+ * The flags an unread fault's message will carry, from the page and the vma's registration (the
+ * fault still waits, so neither has changed); the message's own replace them once it is read.
  */
-function inferFlags(m: Machine, t: Thread, at: bigint): number {
-  const write = t.job?.write ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
+export function inferFlags(m: Machine, e: QueueEntry): number {
+  const process = m.s.threads.get(e.thread)?.process ?? 'main';
+  const at = e.at ?? e.address;
+  const write = e.write ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
   const page = (at / BigInt(PAGE_SIZE)) * BigInt(PAGE_SIZE);
-  const bits = m.pages(t.process).states(page, 1)[0] ?? 0;
-  const mode = m.vmas(t.process).modeAt(at);
+  const bits = m.pages(process).states(page, 1)[0] ?? 0;
+  const mode = m.vmas(process).modeAt(at);
   if (bits & PAGE.PRESENT) return UFFD_PAGEFAULT_FLAG_WP | write;
-  if (mode & UFFDIO_REGISTER_MODE_MINOR && cachedAt(m, t.process, page))
+  if (mode & UFFDIO_REGISTER_MODE_MINOR && cachedAt(m, process, page))
     return UFFD_PAGEFAULT_FLAG_MINOR | write;
   if (!(mode & UFFDIO_REGISTER_MODE_MISSING) && mode & UFFDIO_REGISTER_MODE_WP && bits & PAGE.UFFD_WP) {
     return UFFD_PAGEFAULT_FLAG_WP | write;

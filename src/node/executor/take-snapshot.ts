@@ -19,6 +19,7 @@ import { HUGE_PAGE, PAGE_SIZE } from './constants';
 import type { Machine } from './machine';
 import { os } from './os';
 import { cachedPages, sawHugePages } from './residency';
+import { inferFlags } from './settle';
 import type { Area, Thread, UffdFd } from './session';
 
 /** Content read for one snapshot at most; past it, pages show no content and a note says so. */
@@ -171,9 +172,20 @@ function pageContent(
   if ((budget.left -= a.pageSize) < 0) return undefined;
   const bytes = present ? m.pages(process).read(at, a.pageSize) : readFile(m, a, at);
   if (!bytes) return undefined;
-  const tag = contentTag(bytes);
+  const tag = uniformTag(bytes) ?? contentTag(bytes);
   (cache as Map<number | bigint, string>).set(key, tag);
   return tag;
+}
+
+const uniform = new Map<number, Buffer>();
+
+/** The tag of a page holding one byte throughout (most pages), found by a native compare. */
+function uniformTag(bytes: Uint8Array): string | undefined {
+  const b = bytes[0] ?? 0;
+  const key = b * 0x1000000 + bytes.length;
+  let same = uniform.get(key);
+  if (!same) uniform.set(key, (same = Buffer.alloc(bytes.length, b)));
+  return same.equals(bytes) ? fillTag(b) : undefined;
 }
 
 /**
@@ -200,7 +212,7 @@ function uffdSnapshot(m: Machine, u: UffdFd): UffdSnapshot {
   const faults = (read: boolean): FaultEntry[] =>
     u.queue
       .filter((e) => e.kind === 'fault' && e.read === read)
-      .map((e) => ({ thread: e.thread, address: e.address, flags: e.flags }));
+      .map((e) => ({ thread: e.thread, address: e.address, flags: (e.flags ??= inferFlags(m, e)) }));
   const pending = faults(false);
   const waiting = faults(true);
   if (info && (info.pending !== pending.length || info.total !== pending.length + waiting.length)) {

@@ -22,12 +22,18 @@ export class K {
     this.x = x;
   }
 
+  /**
+   * A new session. Settling waits long here: on a loaded 2-core machine a thread can take seconds
+   * to be scheduled, and a test must not read a thread as `running` then.
+   */
   static async open(options: Partial<ExecutorOptions> = {}): Promise<K> {
-    return new K(await KernelExecutor.create(options));
+    return new K(await KernelExecutor.create({ settleTimeoutMs: 10_000, ...options }));
   }
 
   async run(op: Operation): Promise<Result> {
     this.last = await this.x.run(op);
+    // A thread that neither finished nor blocked in time: the machine is overloaded; say so.
+    for (const n of this.last.notes ?? []) if (/neither finished nor blocked/.test(n)) console.warn(n);
     return this.last;
   }
 

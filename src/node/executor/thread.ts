@@ -53,8 +53,8 @@ export class OsThread {
     this.i64 = new BigInt64Array(sab);
     this.tid = Atomics.load(this.i32, P.TID);
     const pid = process.pid;
-    this.wchanFile = new ProcFile(`/proc/${pid}/task/${this.tid}/wchan`);
-    this.statusFile = new ProcFile(`/proc/${pid}/task/${this.tid}/status`);
+    this.wchanFile = new ProcFile(`/proc/${pid}/task/${this.tid}/wchan`, true);
+    this.statusFile = new ProcFile(`/proc/${pid}/task/${this.tid}/status`, true);
     // Opened now, so a pooled thread holds the same fds whatever it has done.
     this.wchanFile.read();
     this.statusFile.read();
