@@ -132,6 +132,6 @@ export class Scheduler {
     task.sleep = r.value;
     task.state = r.value.kind === 'fault' ? 'blocked-fault' : 'blocked-event';
     task.since = this.step;
-    task.address = r.value.kind === 'fault' ? r.value.realAddress : undefined;
+    task.address = r.value.kind === 'fault' ? r.value.pageAddress : undefined;
   }
 }

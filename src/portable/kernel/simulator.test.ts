@@ -83,6 +83,19 @@ describe('names and numbers', () => {
       });
   });
 
+  it('leaves a thread idle until its first memory operation, then done after each; the monitor’s calls leave main as it was', () => {
+    sim()
+      .expectThread('main', 'idle')
+      .userfaultfd('u')
+      .expectThread('main', 'idle')
+      .mmap('a', 'anon', '1p')
+      .expectThread('main', 'done')
+      .mmap('b', 'anon', '1p', { thread: 'T1' })
+      .expectThread('T1', 'done')
+      .touch('T2', 'a')
+      .expectThread('T2', 'done', { value: 0 });
+  });
+
   it('returns the address from mmap and mremap, and an area grown in place takes the new pages', () => {
     sim()
       .mmap('a', 'anon', '2p')

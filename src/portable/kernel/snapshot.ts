@@ -125,11 +125,11 @@ function uffdSnapshots(s: Session): UffdSnapshot[] {
   return out;
 }
 
-/** Areas and registrations are those of the processes running now (a child is not before its fork returns). */
-const running = (s: Session, name: string): boolean => {
-  const p = s.k.processes.get(name);
-  return p !== undefined && p.alive && p.started;
-};
+/**
+ * Areas and registrations are those of live processes: an exited child has no mm. A child whose fork
+ * waits for its FORK event to be read has its mm already (dup_mmap() ran), so it shows.
+ */
+const running = (s: Session, name: string): boolean => s.k.processes.get(name)?.alive ?? false;
 
 function registrations(s: Session): RegistrationSnapshot[] {
   const out: RegistrationSnapshot[] = [];

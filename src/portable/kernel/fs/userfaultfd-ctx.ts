@@ -16,8 +16,8 @@ export interface FaultWaiter {
   readonly address: number;
   /** feat.ptid: the faulting thread's tid with THREAD_ID, else 0. */
   readonly ptid: number;
-  /** The exact address the thread touched. */
-  readonly realAddress: number;
+  /** The start of the page it waits on, in the area's page size: the thread's address in a snapshot. */
+  readonly pageAddress: number;
 }
 
 /** A thread blocked in userfaultfd_event_wait_completion() until its event is read. */

@@ -21,6 +21,9 @@ describe('UFFD_EVENT_FORK', () => {
       .expectBlocked()
       .expectThread('main', 'blocked-event', { uffd: 'uffd' })
       .expectQueues('uffd', { events: 1 })
+      // dup_mmap() has run: the child's mm, and its registration, exist before fork() returns.
+      .expectRegistrations([['a', '4p', 1]], 'c')
+      .check((s) => expect(s.areas.filter((a) => a.process === 'c').map((a) => a.name)).toEqual(['a']))
       .touch('c', 'a')
       .expectUsage(/has not started/)
       .read()
@@ -107,6 +110,7 @@ describe('UFFD_EVENT_REMAP', () => {
     setup()
       .mremap('a', '2p', '2p', ['MREMAP_MAYMOVE'], 'b', 'M')
       .expectBlocked()
+      .check((_s, t) => expect([t.last.ret, t.last.addr]).toEqual([0, undefined]))
       .read()
       .expectMsg({
         event: 'UFFD_EVENT_REMAP',

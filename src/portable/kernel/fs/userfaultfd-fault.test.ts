@@ -12,7 +12,8 @@ describe('a missing fault, read and resolved', () => {
     setup()
       .touch('T1', 'a+1p+0x7b')
       .expectBlocked()
-      .expectThread('T1', 'blocked-fault', { address: 'a+1p+0x7b', uffd: 'uffd' })
+      // The thread's address is the page it waits on, whatever the byte (engine conventions).
+      .expectThread('T1', 'blocked-fault', { address: 'a+1p', uffd: 'uffd' })
       .expectQueues('uffd', { pending: 1, waiting: 0 })
       .poll()
       .expectRevents(1)
@@ -45,6 +46,18 @@ describe('a missing fault, read and resolved', () => {
       .expectOk()
       .expectThread('T1', 'done')
       .expectPage('a+2p', 'present', '00 @5=77');
+  });
+
+  it('gives a thread blocked on hugetlb the huge page it waits on; the message has the exact byte with EXACT_ADDRESS', () => {
+    sim()
+      .mmap('h', 'hugetlb', '2h')
+      .uffd('UFFD_FEATURE_EXACT_ADDRESS')
+      .register('h', '2h', 'MISSING')
+      .expectOk()
+      .touch('T1', 'h+1h+3p+0x10')
+      .expectThread('T1', 'blocked-fault', { address: 'h+1h' })
+      .read()
+      .expectMsg({ 'arg.pagefault.address': 'h+1h+3p+0x10' });
   });
 
   it('answers EEXIST for a second COPY of the same page, with copy = -EEXIST', () => {

@@ -13,7 +13,7 @@ import {
 } from '../../uapi/userfaultfd';
 import type { Kernel } from '../kernel';
 import { VM_FAULT, type VmFault } from '../mm/fault';
-import { VM } from '../mm/vma';
+import { VM, vmaPageSize } from '../mm/vma';
 import type { FaultWaiter, UserfaultfdCtx } from './userfaultfd-ctx';
 
 /** userfault_msg(): the flags and address a fault message carries. */
@@ -48,7 +48,7 @@ export function handleUserfault(k: Kernel, vmf: VmFault, reason: number): number
     kind: 'fault',
     task,
     ctx,
-    realAddress: vmf.realAddress,
+    pageAddress: vmf.realAddress - (vmf.realAddress % vmaPageSize(vmf.vma)),
     flags: msg.flags,
     address: msg.address,
     ptid: msg.ptid,

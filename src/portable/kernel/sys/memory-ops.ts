@@ -132,9 +132,14 @@ export function doMmap(s: Session, op: OperationOf<'mmap'>): Outcome {
     file,
   };
   s.areas.add(area);
-  // mmap never blocks: the thread is only checked to be free, as the executor does, not marked.
-  void task;
+  // mmap never blocks; like every operation it completes, it leaves its thread done.
+  runOnTask(s, task, `mmap ${op.as}`, done(start), call);
   return { call, ret: start, addr: BigInt(start) };
+}
+
+// eslint-disable-next-line require-yield
+function* done(ret: number): TaskBody {
+  return { state: 'done', ret };
 }
 
 function memoryTask(s: Session, thread: string | undefined): Task {
@@ -208,9 +213,8 @@ export function doMremapOp(s: Session, op: OperationOf<'mremap'>): Outcome {
       file: vma.file,
     });
   }
-  // Blocked on its events, a moving mremap has moved already: its address is known.
-  if (out.blocked) return flags & MREMAP_MAYMOVE ? { ...out, addr: BigInt(newAddr) } : out;
-  if (out.ret === -1) return out;
+  // Blocked on its events, it returns ret 0 like any blocked operation: its address shows when done.
+  if (out.blocked || out.ret === -1) return out;
   if (!(flags & MREMAP_MAYMOVE)) growArea(s, proc.name, addr, newLen);
   return { ...out, addr: BigInt(out.ret) };
 }
