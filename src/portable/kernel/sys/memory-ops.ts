@@ -1,6 +1,7 @@
 // mmap, munmap, mremap and madvise, each run by a thread (main unless the operation names one): the
 // thread may block until the monitor reads the event the call sends.
 
+import { hex } from '../../model/expr';
 import { MAIN_THREAD, type AreaKind, type OperationOf, type Prot } from '../../model/operation';
 import { E } from '../kernel';
 import { userfaultfdUnmapComplete, type UnmapCtx } from '../fs/userfaultfd-events';
@@ -159,7 +160,7 @@ export function doMunmapOp(s: Session, op: OperationOf<'munmap'>): Outcome {
     yield* userfaultfdUnmapComplete(k, unmaps);
     return { state: 'done', ret: 0 };
   }
-  return runOnTask(s, task, 'munmap', body(), `munmap(0x${addr.toString(16)}, ${len})`);
+  return runOnTask(s, task, 'munmap', body(), `munmap(${hex(addr)}, ${len})`);
 }
 
 export function doMadviseOp(s: Session, op: OperationOf<'madvise'>): Outcome {
@@ -170,7 +171,7 @@ export function doMadviseOp(s: Session, op: OperationOf<'madvise'>): Outcome {
   function* body(): TaskBody {
     return { state: 'done', ret: yield* doMadvise(k, task.process.mm, addr, len, op.advice) };
   }
-  return runOnTask(s, task, op.advice, body(), `madvise(0x${addr.toString(16)}, ${len}, ${op.advice})`);
+  return runOnTask(s, task, op.advice, body(), `madvise(${hex(addr)}, ${len}, ${op.advice})`);
 }
 
 const MREMAP_FLAG = { MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP } as const;
@@ -181,7 +182,7 @@ export function doMremapOp(s: Session, op: OperationOf<'mremap'>): Outcome {
   const newLen = s.num(op.newLen, 'newLen');
   const proc = s.processOf(op.thread ?? MAIN_THREAD);
   const flags = (op.flags ?? []).reduce((m, f) => m | MREMAP_FLAG[f], 0);
-  const call = `mremap(0x${addr.toString(16)}, ${oldLen}, ${newLen}, ${(op.flags ?? []).join('|') || 0})`;
+  const call = `mremap(${hex(addr)}, ${oldLen}, ${newLen}, ${(op.flags ?? []).join('|') || 0})`;
   let newAddr = 0;
   if (flags & MREMAP_MAYMOVE) {
     if (!op.as) throw new UsageFailure('a mremap that may move names the new place (as)', 'as');

@@ -1,6 +1,7 @@
 // Threads and processes: a touch (loads or stores that may fault and block), a signal to a thread,
 // fork (the parent may block until FORK is read) and a child's exit.
 
+import { hex } from '../../model/expr';
 import { MAIN_PROCESS, MAIN_THREAD, type OperationOf } from '../../model/operation';
 import { copyProcess } from '../fork';
 import { doExit } from '../exit';
@@ -11,8 +12,6 @@ import type { TaskBody } from '../sched';
 import { runOnTask } from './run-task';
 import type { Outcome } from './outcome';
 import { UsageFailure, type Session } from './session';
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** The whole range must be mapped with the access allowed: a touch that would SIGSEGV is refused. */
 function checkAccessible(s: Session, mmOwner: string, addr: number, len: number, write: boolean): void {
