@@ -144,9 +144,9 @@ describe('UFFD_EVENT_REMAP', () => {
 
 describe('UFFD_EVENT_FORK', () => {
   it('fork blocks until the FORK message is read; the child faults to the new uffd', async () => {
-    await k.mmap('a', 'anon', '2p');
+    await k.mmap('a', 'anon', '3p');
     await k.uffd('uffd', 'UFFD_FEATURE_EVENT_FORK');
-    await k.register('uffd', 'a', '2p', 'MISSING');
+    await k.register('uffd', 'a', '3p', 'MISSING');
     await k.copy('uffd', 'a', '1p', 0x61);
     const f = await k.run({ op: 'fork', child: 'c' });
     expect(f.blocked).toBe(true);
@@ -189,9 +189,16 @@ describe('UFFD_EVENT_FORK', () => {
     expect(k.page('a', 1)).toBe('missing');
     expect(await k.ioctl('uffd@c', 'UFFDIO_API', { api: 'UFFD_API' })).toMatchObject({ errno: 22 });
 
+    await k.touch('c', 'a+2p', 'read');
+    expect(k.queue('uffd@c').pending).toHaveLength(1);
     await k.run({ op: 'exit', process: 'c' });
+    // The child has no mm: its areas, registrations and queue entries go; its thread is nowhere.
     expect(k.last.snapshot.processes.find((p) => p.name === 'c')?.alive).toBe(false);
-    expect(k.thread('c').state).toBe('exited');
+    expect(k.thread('c')).toMatchObject({ state: 'exited' });
+    expect(k.thread('c').address).toBeUndefined();
+    expect(k.last.snapshot.areas.filter((a) => a.process === 'c')).toEqual([]);
+    expect(k.last.snapshot.registrations.map((x) => x.process)).toEqual(['main']);
+    expect(k.queue('uffd@c').pending).toEqual([]);
     expect(await k.copy('uffd@c', 'a+1p', '1p', 0)).toMatchObject({ errno: 3 });
   });
 
@@ -248,8 +255,9 @@ describe('a child’s own memory calls', () => {
     expect(k.page('n', 0, 'c')).toBe('missing');
     expect(k.last.snapshot.areas.some((x) => x.name === 'n' && x.process === 'main')).toBe(false);
     await k.run({ op: 'exit', process: 'c' });
-    // Its areas stay listed, nothing mapped any more.
-    expect([k.page('m', 0, 'c'), k.page('n', 0, 'c')]).toEqual(['not-mapped', 'not-mapped']);
+    // It has no mm: its areas go, the ones it made itself included; main's stay.
+    expect(k.last.snapshot.areas.filter((x) => x.process === 'c')).toEqual([]);
+    expect(k.page('a', 0)).toBe('present');
   });
 });
 

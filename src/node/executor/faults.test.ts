@@ -22,8 +22,8 @@ describe('a missing fault', () => {
     await missing();
     const t = await k.touch('T1', 'a+1p+5', 'read');
     expect(t).toMatchObject({ ret: 0, blocked: true });
-    // The thread is where it accessed; the message (without EXACT_ADDRESS) says only the page.
-    expect(k.thread('T1')).toMatchObject({ state: 'blocked-fault', address: k.addr('a+1p+5'), uffd: 'uffd' });
+    // The thread waits on the page, whatever byte it accessed; so does the message without EXACT_ADDRESS.
+    expect(k.thread('T1')).toMatchObject({ state: 'blocked-fault', address: k.addr('a+1p'), uffd: 'uffd' });
     expect(k.queue('uffd').pending).toEqual([{ thread: 'T1', address: k.addr('a+1p'), flags: 0 }]);
     expect(k.page('a', 1)).toBe('missing');
 
@@ -84,7 +84,9 @@ describe('a missing fault', () => {
   it('reports the exact address with EXACT_ADDRESS (and no tid without THREAD_ID)', async () => {
     await missing(['UFFD_FEATURE_EXACT_ADDRESS']);
     await k.touch('T1', 'a+2p+0x321', 'read');
-    expect(k.thread('T1').address).toBe(k.addr('a+2p+0x321'));
+    // The message has the byte; the thread still shows the page it waits on.
+    expect(k.queue('uffd').pending[0]?.address).toBe(k.addr('a+2p+0x321'));
+    expect(k.thread('T1').address).toBe(k.addr('a+2p'));
     const m = (await k.read('uffd')).msgs?.[0];
     expect(m?.fields).toMatchObject({
       'arg.pagefault.address': k.addr('a+2p+0x321'),

@@ -12,8 +12,8 @@ import type { Machine } from './machine';
 import { os, SIGUSR1 } from './os';
 import { memThread, start } from './mem-thread';
 import { fromRet, type Outcome } from './outcome';
-import { dropEntries } from './settle';
-import type { Proc, Thread } from './session';
+import { processExited } from './process-exit';
+import type { Proc } from './session';
 import { areaSnapshot, processRegistrations } from './take-snapshot';
 
 export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outcome> {
@@ -198,21 +198,6 @@ export async function exit(m: Machine, op: OperationOf<'exit'>): Promise<Outcome
   p.child.poll();
   const pid = p.child.pid;
   await p.child.kill();
-  p.alive = false;
-  for (const t of m.s.threads.values()) {
-    if (t.process !== p.name) continue;
-    exited(m, t);
-  }
-  m.s.owners = m.s.owners.filter((o) => o.process !== p.name);
-  m.dropProcess(p.name);
-  m.registrationsChanged();
+  processExited(m, p.name);
   return { call: `kill(${pid}, SIGKILL); waitpid(${pid})`, ret: 0 };
-}
-
-/** The thread ends with its process; what it last showed (an address, a value) stays, as in the simulator. */
-function exited(m: Machine, t: Thread): void {
-  dropEntries(m, t);
-  t.job = undefined;
-  t.state = 'exited';
-  t.uffd = t.since = undefined;
 }

@@ -217,6 +217,13 @@ export class Session {
     return undefined;
   }
 
+  /** Removes a thread's queue entries (it woke, finished, blocked somewhere new, or exited). */
+  dropEntries(thread: ThreadName): void {
+    for (const u of this.allUffds()) {
+      if (u.queue.some((e) => e.thread === thread)) u.queue = u.queue.filter((e) => e.thread !== thread);
+    }
+  }
+
   /** The uffd that owns (registered) the vma at addr, by this session's bookkeeping. */
   ownerAt(process: ProcessName, addr: bigint): UffdFd | undefined {
     for (let i = this.owners.length - 1; i >= 0; i--) {

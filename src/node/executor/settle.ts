@@ -19,6 +19,7 @@ import type { Machine } from './machine';
 import { CHILD_RET, os, POLLIN, TOUCH_DONE, TOUCH_SIGBUS } from './os';
 import { uffdFeatures } from './events-plan';
 import { WCHAN_EVENT, WCHAN_FAULT } from './proc';
+import { processExited } from './process-exit';
 import { cachedAt } from './residency';
 import type { QueueEntry, Thread } from './session';
 
@@ -60,7 +61,7 @@ export async function settle(m: Machine, mayWake: MayWake = () => true): Promise
   }
   for (const t of m.s.threads.values()) {
     if (!t.job || look(m, t, mayWake) !== 'running') continue;
-    dropEntries(m, t);
+    m.s.dropEntries(t.name);
     t.state = 'running';
     m.s.note(`thread '${t.name}' neither finished nor blocked within ${m.s.options.settleTimeoutMs} ms`);
   }
@@ -101,13 +102,19 @@ function look(m: Machine, t: Thread, mayWake: MayWake): Seen {
     complete(m, t, done.ret, done.touch);
     return 'finished';
   }
+  if (t.child && !t.child.alive) {
+    // The child ended on its own (its end of the result pipe closed): it has no mm any more.
+    void t.child.kill();
+    processExited(m, t.process);
+    return 'finished';
+  }
   const w = (t.os ? t.os.wchan() : t.child?.wchan())?.trim();
   if (w !== WCHAN_FAULT && w !== WCHAN_EVENT) return 'running';
   const state = w === WCHAN_FAULT ? 'blocked-fault' : 'blocked-event';
   if (t.state === state && !mayWake(t)) return 'blocked';
   const switches = t.os ? t.os.switches() : t.child?.switches();
   if (t.state === state && t.switches === switches) return 'blocked';
-  dropEntries(m, t);
+  m.s.dropEntries(t.name);
   t.switches = switches;
   if (state === 'blocked-fault') blockInFault(m, t);
   else blockInEvent(m, t);
@@ -134,7 +141,7 @@ function finished(t: Thread): Finished | undefined {
 function complete(m: Machine, t: Thread, ret: bigint, touch: Finished['touch']): void {
   const job = t.job!;
   t.job = undefined;
-  dropEntries(m, t);
+  m.s.dropEntries(t.name);
   t.switches = undefined;
   t.uffd = undefined;
   t.since = undefined;
@@ -155,23 +162,18 @@ function complete(m: Machine, t: Thread, ret: bigint, touch: Finished['touch']):
   job.finish(ret);
 }
 
-/** Removes a thread's queue entries (it woke, finished, or blocked somewhere new). */
-export function dropEntries(m: Machine, t: Thread): void {
-  for (const u of m.s.allUffds()) {
-    if (u.queue.some((e) => e.thread === t.name)) u.queue = u.queue.filter((e) => e.thread !== t.name);
-  }
-}
-
 function blockInFault(m: Machine, t: Thread): void {
   const at = t.os ? t.os.progress() : (t.child?.progress() ?? 0n);
   const u = m.s.ownerAt(t.process, at);
   const area = m.s.areaAt(at, t.process) ?? m.s.areaAt(at);
   const unit = BigInt(area?.pageSize ?? PAGE_SIZE);
-  const address = u && uffdFeatures(u) & UFFD_FEATURE_EXACT_ADDRESS ? at : (at / unit) * unit;
+  const page = (at / unit) * unit;
+  const address = u && uffdFeatures(u) & UFFD_FEATURE_EXACT_ADDRESS ? at : page;
 
   t.state = 'blocked-fault';
-  // Where the thread is: the byte it was accessing (the message may say only the page).
-  t.address = at;
+  // Where the thread waits: the page (a huge page in hugetlb); the exact byte shows in the
+  // message with EXACT_ADDRESS, and stays in the entry (`at`) to infer the flags.
+  t.address = page;
   t.uffd = u?.name;
   t.since = m.s.step;
   t.doing = t.job?.doing;

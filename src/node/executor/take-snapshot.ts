@@ -37,8 +37,7 @@ export function takeSnapshot(m: Machine): Snapshot {
       registrations.push(...p.unborn.registrations);
       s.note(`process '${p.name}' has not run yet: its areas are main's as they were at fork()`);
     }
-    // A process that has exited keeps its areas listed, nothing mapped any more.
-    if (!p.alive) for (const a of s.areasOf(p.name)) areas.push(unmappedArea(a));
+    // A process that has exited has no mm: no areas, no registrations.
     if (!p.alive || !p.pid) continue;
     for (const a of s.areasOf(p.name)) areas.push(areaSnapshot(m, a, p.name, budget));
     registrations.push(...processRegistrations(m, p.name));
@@ -129,12 +128,6 @@ export function areaSnapshot(
     pages,
     content,
   };
-}
-
-function unmappedArea(a: Area): AreaSnapshot {
-  const { name, process, kind, shared, prot, start, len, pageSize } = a;
-  const pages = new Uint8Array(Number(len / BigInt(pageSize)));
-  return { name, process, kind, shared, prot, start, len, pageSize, pages, content: new Map() };
 }
 
 /** The page index ranges of an area that vmas of the process cover. */
