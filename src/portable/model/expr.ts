@@ -37,9 +37,19 @@ const UNITS: Record<string, (c: ExprContext) => bigint> = {
 };
 
 const TOKEN = /\s*(0x[0-9a-fA-F]+|[0-9]+|[A-Za-z_$][A-Za-z0-9_$.]*|[-+|()~])/y;
+const NUMBER = /^(0x[0-9a-fA-F]+|[0-9]+)$/;
+const NAME = /^[A-Za-z_$]/;
 
-function tokenize(text: string): { tok: string; at: number }[] {
-  const out: { tok: string; at: number }[] = [];
+interface Token {
+  readonly tok: string;
+  readonly at: number;
+  /** A number's value; names and operators have none. */
+  readonly num?: bigint;
+  readonly name: boolean;
+}
+
+function tokenize(text: string): readonly Token[] {
+  const out: Token[] = [];
   TOKEN.lastIndex = 0;
   let at = 0;
   while (at < text.length) {
@@ -47,10 +57,33 @@ function tokenize(text: string): { tok: string; at: number }[] {
     TOKEN.lastIndex = at;
     const m = TOKEN.exec(text);
     if (!m) throw new ExprError(`unexpected '${text.slice(at).trim()[0]}'`, text, at);
-    out.push({ tok: m[1]!, at: m.index + m[0].length - m[1]!.length });
+    const tok = m[1]!;
+    out.push({
+      tok,
+      at: m.index + m[0].length - tok.length,
+      ...(NUMBER.test(tok) && { num: BigInt(tok) }),
+      name: NAME.test(tok),
+    });
     at = TOKEN.lastIndex;
   }
   return out;
+}
+
+/**
+ * Tokens by text: scenarios, the console and benchmarks evaluate the same few expressions again
+ * and again. Bounded; a text that does not tokenize is not kept (it throws each time).
+ */
+const TOKENS = new Map<string, readonly Token[]>();
+const TOKENS_KEPT = 4096;
+
+function tokensOf(text: string): readonly Token[] {
+  let toks = TOKENS.get(text);
+  if (!toks) {
+    toks = tokenize(text);
+    if (TOKENS.size >= TOKENS_KEPT) TOKENS.clear();
+    TOKENS.set(text, toks);
+  }
+  return toks;
 }
 
 /**
@@ -63,61 +96,75 @@ export function evalExpr(expr: Expr, ctx: ExprContext): bigint {
     if (!Number.isSafeInteger(expr)) throw new ExprError(`${expr} is not a whole number`, String(expr), 0);
     return BigInt(expr);
   }
-  const text = expr;
-  const toks = tokenize(text);
-  if (toks.length === 0) throw new ExprError('empty expression', text, 0);
-  let i = 0;
-  const peek = () => toks[i];
-  const fail = (msg: string, at = peek()?.at ?? text.length): never => {
-    throw new ExprError(msg, text, at);
-  };
+  const toks = tokensOf(expr);
+  if (toks.length === 0) throw new ExprError('empty expression', expr, 0);
+  return new Evaluation(expr, toks, ctx).all();
+}
 
-  const term = (): bigint => {
-    const t = peek();
-    if (!t) return fail('expression ends too early');
-    i++;
-    if (t.tok === '-') return -term();
-    if (t.tok === '~') return ~term();
+/** One left-to-right pass over the tokens (methods, not closures: it runs for every expression). */
+class Evaluation {
+  private i = 0;
+  private readonly text: string;
+  private readonly toks: readonly Token[];
+  private readonly ctx: ExprContext;
+  constructor(text: string, toks: readonly Token[], ctx: ExprContext) {
+    this.text = text;
+    this.toks = toks;
+    this.ctx = ctx;
+  }
+
+  all(): bigint {
+    const v = this.sum();
+    if (this.i < this.toks.length) this.fail(`unexpected '${this.toks[this.i]!.tok}'`);
+    return v;
+  }
+
+  private fail(msg: string, at = this.toks[this.i]?.at ?? this.text.length): never {
+    throw new ExprError(msg, this.text, at);
+  }
+
+  private sum(): bigint {
+    let v = this.term();
+    for (;;) {
+      const op = this.toks[this.i]?.tok;
+      if (op !== '+' && op !== '-' && op !== '|') return v;
+      this.i++;
+      const rhs = this.term();
+      v = op === '+' ? v + rhs : op === '-' ? v - rhs : v | rhs;
+    }
+  }
+
+  private term(): bigint {
+    const t = this.toks[this.i];
+    if (!t) return this.fail('expression ends too early');
+    this.i++;
+    if (t.tok === '-') return -this.term();
+    if (t.tok === '~') return ~this.term();
     if (t.tok === '(') {
-      const v = sum();
-      if (peek()?.tok !== ')') fail("missing ')'");
-      i++;
+      const v = this.sum();
+      if (this.toks[this.i]?.tok !== ')') this.fail("missing ')'");
+      this.i++;
       return v;
     }
-    if (/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(t.tok)) {
-      let v = BigInt(t.tok);
-      const next = peek();
+    if (t.num !== undefined) {
+      let v = t.num;
+      const next = this.toks[this.i];
       // A unit letter must touch the number: `3p`, not `3 p`.
       if (next && UNITS[next.tok] && next.at === t.at + t.tok.length) {
-        i++;
-        v *= UNITS[next.tok]!(ctx);
+        this.i++;
+        v *= UNITS[next.tok]!(this.ctx);
       }
       return v;
     }
-    if (/^[A-Za-z_$]/.test(t.tok)) {
-      const area = ctx.areaStart(t.tok);
+    if (t.name) {
+      const area = this.ctx.areaStart(t.tok);
       if (area !== undefined) return area;
-      const c = ctx.constant?.(t.tok);
+      const c = this.ctx.constant?.(t.tok);
       if (c !== undefined) return c;
-      return fail(`unknown name '${t.tok}'`, t.at);
+      return this.fail(`unknown name '${t.tok}'`, t.at);
     }
-    return fail(`unexpected '${t.tok}'`, t.at);
-  };
-
-  const sum = (): bigint => {
-    let v = term();
-    for (;;) {
-      const op = peek()?.tok;
-      if (op !== '+' && op !== '-' && op !== '|') return v;
-      i++;
-      const rhs = term();
-      v = op === '+' ? v + rhs : op === '-' ? v - rhs : v | rhs;
-    }
-  };
-
-  const v = sum();
-  if (i < toks.length) fail(`unexpected '${toks[i]!.tok}'`);
-  return v;
+    return this.fail(`unexpected '${t.tok}'`, t.at);
+  }
 }
 
 /** A mask given as an expression or as a list of names/numbers, OR-ed together. */

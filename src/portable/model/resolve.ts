@@ -47,12 +47,35 @@ export function constantValue(name: string): bigint | undefined {
  * modes, `MISSING` means UFFDIO_REGISTER_MODE_MISSING.
  */
 export function exprContext(env: ResolveEnv, table?: readonly FlagInfo[]): ExprContext {
-  return {
-    pageSize: env.pageSize,
-    hugePageSize: env.hugePageSize,
-    areaStart: (name) => env.areaStart(name),
-    constant: (name) => constantValue(name) ?? (table && shortName(table, name)),
-  };
+  // One per session and table: a context is made for every expression resolved.
+  let byTable = CONTEXTS.get(env);
+  if (!byTable) CONTEXTS.set(env, (byTable = new Map()));
+  let ctx = byTable.get(table);
+  if (!ctx) byTable.set(table, (ctx = new SessionContext(env, table)));
+  return ctx;
+}
+
+const CONTEXTS = new WeakMap<ResolveEnv, Map<readonly FlagInfo[] | undefined, ExprContext>>();
+
+class SessionContext implements ExprContext {
+  private readonly env: ResolveEnv;
+  private readonly table: readonly FlagInfo[] | undefined;
+  constructor(env: ResolveEnv, table: readonly FlagInfo[] | undefined) {
+    this.env = env;
+    this.table = table;
+  }
+  get pageSize(): number {
+    return this.env.pageSize;
+  }
+  get hugePageSize(): number {
+    return this.env.hugePageSize;
+  }
+  areaStart(name: string): bigint | undefined {
+    return this.env.areaStart(name);
+  }
+  constant(name: string): bigint | undefined {
+    return constantValue(name) ?? (this.table && shortName(this.table, name));
+  }
 }
 
 function shortName(table: readonly FlagInfo[], name: string): bigint | undefined {
@@ -162,42 +185,51 @@ export function resolveStruct(
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) {
     throw new ResolveError('arg', `${layout.name} takes an object of fields, got ${shape(arg)}`);
   }
-  const values: StructValues = {};
-  let fill: number | undefined;
-  const fields = fieldsOf(layout);
-  const visit = (obj: StructArg, prefix: string): void => {
-    for (const key of Object.keys(obj)) {
-      const v = obj[key]!;
-      const path = prefix + key;
-      const f = fields.get(path);
-      // The common case, a plain number in a known field, needs no more.
-      if (f && typeof v === 'number' && Number.isSafeInteger(v)) {
-        values[f.name] = wrap(f, BigInt(v));
-        continue;
-      }
-      const field = `arg.${path}`;
-      if (layout.name === 'uffdio_copy' && path === 'src' && isFill(v)) {
-        fill = fillByte(v, field);
-        continue;
-      }
-      if (!f) {
-        if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-          visit(v as StructArg, `${path}.`);
-          continue;
-        }
-        const names = layout.fields.map((x) => x.name).join(', ');
-        throw new ResolveError(field, `${layout.name} has no field '${path}' (it has ${names})`);
-      }
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-        const why = isFill(v) ? `only uffdio_copy's src can be a fill source` : 'got an object';
-        throw new ResolveError(field, `expected a number or an expression: ${why}`);
-      }
-      const raw = resolveMask(v as MaskExpr, env, field, tableFor(f, info));
-      values[f.name] = wrap(f, raw);
+  const out: { values: StructValues; fill?: number } = { values: {} };
+  visitStruct(layout, fieldsOf(layout), arg as StructArg, '', env, info, out);
+  return out.fill === undefined ? { values: out.values } : out;
+}
+
+/** Fills `out` from one level of a struct argument (nested objects are the dotted members). */
+function visitStruct(
+  layout: StructLayout,
+  fields: ReadonlyMap<string, FieldLayout>,
+  obj: StructArg,
+  prefix: string,
+  env: ResolveEnv,
+  info: IoctlInfo | undefined,
+  out: { values: StructValues; fill?: number },
+): void {
+  const values = out.values;
+  for (const key of Object.keys(obj)) {
+    const v = obj[key]!;
+    const path = prefix + key;
+    const f = fields.get(path);
+    // The common case, a plain number in a known field, needs no more.
+    if (f && typeof v === 'number' && Number.isSafeInteger(v)) {
+      values[f.name] = wrap(f, BigInt(v));
+      continue;
     }
-  };
-  visit(arg as StructArg, '');
-  return fill === undefined ? { values } : { values, fill };
+    const field = `arg.${path}`;
+    if (layout.name === 'uffdio_copy' && path === 'src' && isFill(v)) {
+      out.fill = fillByte(v, field);
+      continue;
+    }
+    if (!f) {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        visitStruct(layout, fields, v as StructArg, `${path}.`, env, info, out);
+        continue;
+      }
+      const names = layout.fields.map((x) => x.name).join(', ');
+      throw new ResolveError(field, `${layout.name} has no field '${path}' (it has ${names})`);
+    }
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const why = isFill(v) ? `only uffdio_copy's src can be a fill source` : 'got an object';
+      throw new ResolveError(field, `expected a number or an expression: ${why}`);
+    }
+    const raw = resolveMask(v as MaskExpr, env, field, tableFor(f, info));
+    values[f.name] = wrap(f, raw);
+  }
 }
 
 const FIELD_MAPS = new WeakMap<StructLayout, ReadonlyMap<string, FieldLayout>>();
