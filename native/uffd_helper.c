@@ -21,12 +21,18 @@
  *    in a fault (it leaves the queue and faults again) without killing anyone. Node uses SIGUSR1 to
  *    start its inspector; the signal is passed on to Node's handler unless it hit one of ours.
  *
+ * 4. The command loop of the executor's threads (uh_serve). A worker thread calls it once and stays
+ *    in C, waiting on a futex in the shared memory of src/node/executor/thread-protocol.ts and doing
+ *    each command there: no JavaScript runs between a fault being resolved and the thread saying
+ *    it is done, which is most of a fault cycle's cost otherwise.
+ *
  * Progress: before each page a touch writes the address it is about to access into *progress, so
  * an observer knows where a thread blocked in a fault is. A forked child keeps its own copy of
  * uh_child_progress at the same address; the parent reads it through /proc/<pid>/mem.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -35,7 +41,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define UH_VERSION 1
+#define UH_VERSION 2
 
 /* uh_touch's result slots (int64_t out[4]); a forked child replies with the same four. */
 enum { UH_OUT_STATUS, UH_OUT_VALUE, UH_OUT_CODE, UH_OUT_ADDR, UH_OUT_SLOTS };
@@ -140,7 +146,9 @@ int64_t uh_touch(uint64_t addr, uint64_t len, int32_t write, int32_t value, vola
   out[UH_OUT_VALUE] = 0;
   out[UH_OUT_CODE] = 0;
   out[UH_OUT_ADDR] = 0;
-  status = sigsetjmp(touch_env, 1);
+  /* The mask need not be saved (a system call per touch): the handlers run with SA_NODEFER and
+   * an empty sa_mask, so the mask a siglongjmp leaves is the one the touch started with. */
+  status = sigsetjmp(touch_env, 0);
   if (status == 0) {
     touch_active = 1;
     uint64_t at = addr, end = addr + (len ? len : 1);
@@ -260,3 +268,66 @@ int64_t uh_fork(int32_t cmd_fd, int32_t res_fd) {
 
 /* The address of the child's progress slot (the same in the child, which is a copy). */
 uint64_t uh_child_progress_addr(void) { return (uint64_t)(uintptr_t)&uh_child_progress; }
+
+/*
+ * The shared memory of an executor thread (src/node/executor/thread-protocol.ts): int32 slots
+ * first, then int64 slots over the same bytes.
+ */
+enum { SL_SEQ = 0, SL_STATE = 1, SL_NOTIFY = 3 };
+enum { SL_CMD = 2, SL_ARG = 3, SL_RET = 8, SL_OUT = 9, SL_PROGRESS = 13, SL_QUIT = 14 };
+enum { TS_DONE = 3 };
+enum { TC_TOUCH = 1, TC_MADVISE = 2, TC_MUNMAP = 3, TC_MREMAP = 4, TC_FORK = 5, TC_QUIT = 6, TC_MMAP = 7 };
+
+static int64_t ret_or_errno(long r) { return r == -1 ? -errno : r; }
+
+/*
+ * Serves commands until QUIT (or the QUIT flag, set when the process exits: Node waits for its
+ * worker threads, and one waiting here would never return otherwise). Each command: wait until
+ * SEQ moves, do it, store RET (and a touch's outcome), set STATE to DONE, write 1 to the NOTIFY
+ * eventfd when there is one. The executor wakes the futex on SEQ after each post.
+ */
+int32_t uh_serve(int32_t *slots) {
+  int64_t *w = (int64_t *)slots;
+  int32_t seen = __atomic_load_n(&slots[SL_SEQ], __ATOMIC_ACQUIRE);
+  for (;;) {
+    int32_t now;
+    while ((now = __atomic_load_n(&slots[SL_SEQ], __ATOMIC_ACQUIRE)) == seen) {
+      if (__atomic_load_n(&w[SL_QUIT], __ATOMIC_ACQUIRE)) return 0;
+      syscall(SYS_futex, &slots[SL_SEQ], FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+    }
+    seen = now;
+    const int64_t *a = &w[SL_ARG];
+    int64_t r = 0;
+    switch (w[SL_CMD]) {
+    case TC_TOUCH:
+      uh_touch((uint64_t)a[0], (uint64_t)a[1], (int32_t)a[2], (int32_t)a[3], &w[SL_PROGRESS], &w[SL_OUT]);
+      break; /* a touch is no system call: how it ended is in its outcome */
+    case TC_MADVISE:
+      r = ret_or_errno(syscall(SYS_madvise, a[0], a[1], a[2]));
+      break;
+    case TC_MUNMAP:
+      r = ret_or_errno(syscall(SYS_munmap, a[0], a[1]));
+      break;
+    case TC_MREMAP:
+      r = ret_or_errno(syscall(SYS_mremap, a[0], a[1], a[2], a[3], a[4]));
+      break;
+    case TC_MMAP:
+      r = ret_or_errno(syscall(SYS_mmap, a[0], a[1], a[2], a[3], -1L, 0L));
+      break;
+    case TC_FORK:
+      r = uh_fork((int32_t)a[0], (int32_t)a[1]);
+      break;
+    case TC_QUIT:
+      return 0;
+    default:
+      r = -ENOSYS;
+    }
+    w[SL_RET] = r;
+    __atomic_store_n(&slots[SL_STATE], TS_DONE, __ATOMIC_RELEASE);
+    int fd = __atomic_load_n(&slots[SL_NOTIFY], __ATOMIC_ACQUIRE);
+    if (fd > 0) {
+      uint64_t one = 1;
+      (void)!write(fd, &one, sizeof one);
+    }
+  }
+}

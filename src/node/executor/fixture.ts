@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fromWire } from '../../portable/model/wire';
 import type { Operation } from '../../portable/model/operation';
+import { helperLibrary } from './native';
 import type { KernelProbe } from './probe';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -33,6 +34,8 @@ export function runFixture(
     join(import.meta.dirname, 'ops-fixture.ts'),
     JSON.stringify(ops),
   ];
+  // Another user may not write the helper's build cache: build it first, as this user.
+  if (how.user !== undefined) helperLibrary();
   const cmd =
     how.user === undefined
       ? node

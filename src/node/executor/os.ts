@@ -49,8 +49,10 @@ const C = {
   sched_setaffinity: bind('int sched_setaffinity(int, size_t, uintptr_t)'),
 };
 
-/** SYS_userfaultfd: the one syscall libc has no wrapper for. */
+/** SYS_userfaultfd: the one syscall libc has no wrapper for; SYS_futex, which glibc does not export. */
 const SYS_userfaultfd = ({ x64: 323, arm64: 282 } as Record<string, number>)[arch];
+const SYS_futex = ({ x64: 202, arm64: 98 } as Record<string, number>)[arch] ?? -1;
+const FUTEX_WAKE_PRIVATE = 129;
 
 /** The address of a Buffer's bytes, for a pointer argument. */
 export const ptr = (buf: Uint8Array): bigint => koffi.address(buf);
@@ -154,6 +156,8 @@ export const os = {
     mask[cpu >> 3] = 1 << (cpu & 7);
     return mask;
   },
+  /** FUTEX_WAKE_PRIVATE on an int32 (of a SharedArrayBuffer): wakes a thread waiting there in C. */
+  futexWake: (addr: bigint): number => ret(C.syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0)),
   /** Fills memory of the executor's own (never registered) buffers. */
   memset: (addr: bigint, byte: number, len: bigint): void => void C.memset(addr, byte, len),
 };
@@ -198,6 +202,8 @@ export interface Helper {
   fork(cmdFd: number, resFd: number): number;
   /** Where the child's progress slot is (the same address in the child). */
   readonly childProgressAddr: bigint;
+  /** Runs the calling thread's command loop on its shared slots (thread-protocol.ts) until QUIT. */
+  serve(slots: SharedArrayBuffer): void;
 }
 
 export type HelperStatus =
@@ -217,6 +223,7 @@ export function loadHelper(): HelperStatus {
   const touch = fn('int64_t uh_touch(uint64_t, uint64_t, int32_t, int32_t, uintptr_t, uintptr_t)');
   const fork = fn('int64_t uh_fork(int32_t, int32_t)');
   const progressAddr = fn('uint64_t uh_child_progress_addr(void)');
+  const serve = fn('int32_t uh_serve(uintptr_t)');
   const r = Number(init());
   if (r < 0)
     return (helperStatus = {
@@ -247,6 +254,7 @@ export function loadHelper(): HelperStatus {
       },
       fork: (cmdFd, resFd) => Number(fork(cmdFd, resFd)),
       childProgressAddr: BigInt(progressAddr()),
+      serve: (slots) => void serve(ptr(new Uint8Array(slots))),
     },
   };
   return helperStatus;

@@ -1,6 +1,8 @@
 // The shared memory between the executor and one of its threads (a worker_thread): a command
-// slot the thread waits on with Atomics.wait, its state, its results, and where a touch is.
-// Nothing crosses by message, so posting a command and seeing it finish cost no event-loop turn.
+// slot the thread waits on (in the C helper's uh_serve, on a futex; without the helper with
+// Atomics.wait), its state, its results, and where a touch is. Nothing crosses by message, so
+// posting a command and seeing it finish cost no event-loop turn. native/uffd_helper.c has the same
+// layout (SL_*, TS_*, TC_*).
 
 /** Int32 slots. */
 export const SEQ = 0;
@@ -18,6 +20,8 @@ export const OUT_VALUE = 10;
 export const OUT_CODE = 11;
 export const OUT_ADDR = 12;
 export const PROGRESS = 13;
+/** Set when the process exits: a thread waiting for a command in the C helper returns (see thread.ts). */
+export const QUIT = 14;
 export const SLOTS = 16;
 
 /** STARTING until the worker has loaded the helper and knows its tid; GONE when it cannot run. */

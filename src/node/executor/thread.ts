@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { os, ptr } from './os';
 import { ProcFile, voluntarySwitches } from './proc';
 import * as P from './thread-protocol';
 
@@ -46,11 +47,14 @@ export class OsThread {
   private readonly i64: BigInt64Array;
   private readonly wchanFile: ProcFile;
   private readonly statusFile: ProcFile;
+  /** The address of the SEQ slot, for the futex the thread waits on in C. */
+  private readonly seqAddr: bigint;
 
   private constructor(worker: Worker, sab: SharedArrayBuffer) {
     this.worker = worker;
     this.i32 = new Int32Array(sab);
     this.i64 = new BigInt64Array(sab);
+    this.seqAddr = ptr(new Uint8Array(sab, P.SEQ * 4, 4));
     this.tid = Atomics.load(this.i32, P.TID);
     const pid = process.pid;
     this.wchanFile = new ProcFile(`/proc/${pid}/task/${this.tid}/wchan`, true);
@@ -99,14 +103,23 @@ export class OsThread {
     this.i64[P.CMD] = P.Cmd[cmd];
     args.forEach((a, i) => (this.i64[P.ARG + i] = a));
     Atomics.store(this.i32, P.STATE, P.ThreadState.BUSY);
+    this.wake();
+  }
+
+  /** Moves SEQ on and wakes the thread, waiting in C (a futex) or in JavaScript (Atomics.wait). */
+  private wake(): void {
     Atomics.add(this.i32, P.SEQ, 1);
+    os.futexWake(this.seqAddr);
     Atomics.notify(this.i32, P.SEQ);
   }
 
-  /** Waits up to `ms` for the command to finish, blocking this thread; true when it has. */
-  waitDone(ms: number): boolean {
-    if (this.busy) Atomics.wait(this.i32, P.STATE, P.ThreadState.BUSY, ms);
-    return !this.busy;
+  /**
+   * Tells the thread to leave its command loop as soon as it is waiting for a command: at process
+   * exit Node waits for its worker threads, and one waiting in C would never return.
+   */
+  requestQuit(): void {
+    this.i64[P.QUIT] = 1n;
+    this.wake();
   }
 
   result(): ThreadResult {
@@ -135,7 +148,10 @@ export class OsThread {
 
   /** Ends the worker; only when it is not inside a call (close the uffds first). */
   async quit(): Promise<void> {
+    live.delete(this);
     if (!this.busy && this.state !== P.ThreadState.GONE) this.post('QUIT', []);
+    // Inside a call: it leaves its loop when the call returns.
+    else this.requestQuit();
     this.wchanFile.close();
     this.statusFile.close();
     await this.worker.terminate();
@@ -143,10 +159,23 @@ export class OsThread {
 }
 
 const idle: OsThread[] = [];
+/** Every thread not yet quit, pooled or in use. */
+const live = new Set<OsThread>();
 
 /** A thread ready for commands, from the pool or new. */
 export async function acquireThread(): Promise<OsThread> {
-  return idle.pop() ?? OsThread.spawn();
+  const t = idle.pop() ?? (await OsThread.spawn());
+  if (!hooked) process.once('exit', quitAll);
+  hooked = true;
+  live.add(t);
+  return t;
+}
+let hooked = false;
+
+/** At exit: every thread leaves its command loop once it is waiting for a command. */
+function quitAll(): void {
+  for (const t of live) t.requestQuit();
+  live.clear();
 }
 
 /** Back to the pool when it is idle; a thread still inside a call is left to finish and dropped. */
