@@ -6,6 +6,7 @@
 import { decodeMsgs, UFFD_EVENT_FORK } from '../../portable/uapi';
 import type { Machine } from './machine';
 import { os } from './os';
+import { finishJob } from './mem-thread';
 import { releaseThread } from './thread';
 
 const JOIN_TIMEOUT_MS = 5000;
@@ -64,7 +65,7 @@ export async function release(m: Machine): Promise<string[]> {
     if (!t.os) continue;
     while (t.os.busy && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
     if (t.os.busy) problems.push(`thread '${t.name}' (tid ${t.os.tid}) is still inside a call`);
-    else if (t.job?.kind === 'fork') t.job.finish(t.os.result().ret);
+    else if (t.job?.kind === 'fork') finishJob(t.job, t.os.result().ret);
     releaseThread(t.os);
     t.os = undefined;
     t.job = undefined;

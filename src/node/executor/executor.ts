@@ -18,10 +18,11 @@ import { mmap } from './ops-mmap';
 import * as threadOps from './ops-thread';
 import type { Outcome } from './outcome';
 import { readProc } from './proc';
-import { settle, type MayWake } from './settle';
+import { settle, takeBaselines } from './settle';
 import { pinTogether } from './pin';
 import { takeSnapshot } from './take-snapshot';
 import { track, untrack } from './registry';
+import { mayWakeBefore, wakesOf } from './wakes';
 
 type Handler = (m: Machine, op: never) => Outcome | Promise<Outcome>;
 
@@ -42,16 +43,6 @@ const HANDLERS: Record<Operation['op'], Handler> = {
   fork: threadOps.fork,
   exit: threadOps.exit,
 };
-
-/** Which blocked threads an operation can wake: reading an event releases its waiter. */
-const MAY_WAKE: Partial<Record<Operation['op'], MayWake>> = {
-  ioctl: () => true,
-  close: () => true,
-  signal: () => true,
-  exit: () => true,
-  read: (t) => t.state === 'blocked-event',
-};
-const WAKES_NONE: MayWake = () => false;
 
 export interface BatchOptions {
   /**
@@ -116,8 +107,9 @@ export class KernelExecutor implements Backend {
         unpin?.();
       }
       if (!each && out.length) {
+        // Every result of the batch carries the state after it: these objects are new, ours to set.
         const last = out[out.length - 1]!.snapshot;
-        for (let i = 0; i < out.length - 1; i++) out[i] = { ...out[i]!, snapshot: last };
+        for (let i = 0; i < out.length - 1; i++) (out[i] as { snapshot: Snapshot }).snapshot = last;
       }
       return out;
     });
@@ -133,8 +125,7 @@ export class KernelExecutor implements Backend {
   private async runOne(op: Operation, snapshot: boolean): Promise<Result> {
     const m = this.m;
     if (this.disposed) return this.refused(op, 'this session has been disposed', undefined, false);
-    m.s.step++;
-    m.s.notes = [];
+    m.s.beginStep();
     let out: Outcome;
     try {
       const handler = typeof op === 'object' && op !== null ? HANDLERS[op.op] : undefined;
@@ -142,23 +133,24 @@ export class KernelExecutor implements Backend {
         const name = (op as { op?: unknown } | null)?.op;
         throw new UsageErr(`unknown operation '${String(name)}' (one of ${OP_NAMES.join(', ')})`, 'op');
       }
+      const uncertain = mayWakeBefore(m, op);
+      if (uncertain) takeBaselines(m, uncertain);
       out = await handler(m, op as never);
     } catch (e) {
       if (e instanceof UsageErr || e instanceof ResolveError)
         return this.refused(op, e.message, e.field, snapshot);
       return this.refused(op, `the executor failed: ${(e as Error).message}`, undefined, snapshot);
     }
-    await settle(m, MAY_WAKE[op.op] ?? WAKES_NONE);
-    const by = out.by;
-    delete out.by;
-    if (by?.job) {
+    await settle(m, wakesOf(m, op, out));
+    // Its thread still inside the call: the result says `blocked`, the real return shows later.
+    if (m.s.started?.job) {
       out.ret = 0;
-      delete out.errno;
+      if (out.errno !== undefined) delete out.errno;
       out.blocked = true;
     }
     const snap = snapshot ? takeSnapshot(m) : EMPTY;
     const notes = m.s.notes;
-    return { op, ...out, ...(notes.length && { notes: [...notes] }), snapshot: snap };
+    return notes.length ? { op, ...out, notes: [...notes], snapshot: snap } : { op, ...out, snapshot: snap };
   }
 
   private refused(op: Operation, message: string, field: string | undefined, snapshot: boolean): Result {

@@ -65,22 +65,34 @@ export class Machine {
     return p;
   }
 
+  /**
+   * `$src` was found mapped whole and unregistered since the last change to the mappings or
+   * registrations: a fill copy need not look again.
+   */
+  srcChecked = false;
+
   /** The mappings or registrations may have changed: read /proc afresh, forget all content. */
   structural(): void {
-    for (const v of this.vmaViews.values()) v.stale();
+    this.registrationsChanged();
     this.content.clear();
   }
 
   /** Registrations may have changed (not the mappings' contents). */
   registrationsChanged(): void {
     for (const v of this.vmaViews.values()) v.stale();
+    this.srcChecked = false;
+  }
+
+  /** `$src` is still mapped whole (checked against /proc after any change to the mappings). */
+  srcIntact(src: Area): boolean {
+    return this.srcChecked || this.vmas('main').covers(src.start, src.start + src.len);
   }
 
   /** The bytes of [start, start+len) in a process may have changed; for shared memory, everywhere. */
   contentChanged(process: ProcessName, start: bigint, len: bigint): void {
     const end = start + (len > 0n ? len : 1n);
-    for (const a of this.s.areasOf(process)) {
-      if (a.start >= end || a.start + a.len <= start) continue;
+    for (const a of this.s.areas.values()) {
+      if (a.process !== process || a.start >= end || a.start + a.len <= start) continue;
       if (a.shared || a.file) {
         this.content.clear();
         return;

@@ -28,27 +28,26 @@ export function start(
   m: Machine,
   t: Thread,
   o: Outcome,
-  job: Omit<Job, 'step' | 'finish'>,
+  job: Omit<Job, 'step' | 'finish' | 'outcome'>,
   finish: (r: bigint) => void,
   cmd: CmdName,
   args: bigint[],
 ): void {
   if (t.child && !(cmd in CHILD_CMDS)) usage(`process '${t.process}' cannot do that (${cmd})`, 'thread');
-  t.job = {
-    ...job,
-    step: m.s.step,
-    finish: (r) => {
-      finishWith(o, r);
-      finish(r);
-    },
-  };
+  t.job = { ...job, step: m.s.step, outcome: o, finish };
   t.state = 'running';
   t.doing = job.doing;
   t.value = t.address = t.sigbusCode = undefined;
-  o.by = t;
+  m.s.started = t;
   if (t.child) {
     if (!t.child.post(cmd as keyof typeof ChildCmd, args)) usage(`process '${t.process}' is gone`, 'thread');
   } else {
     m.post(t, cmd, args);
   }
+}
+
+/** A job's call has returned: its outcome gets the return, then what the operation does with it. */
+export function finishJob(job: Job, ret: bigint): void {
+  finishWith(job.outcome, ret);
+  job.finish(ret);
 }

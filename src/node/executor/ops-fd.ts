@@ -118,7 +118,16 @@ export function fcntl(m: Machine, op: OperationOf<'fcntl'>): Outcome {
   if (op.cmd === 'F_GETFL') return fromRet(`fcntl(${f.fd}, F_GETFL)`, os.fcntl(f.fd, F_GETFL));
   if (op.cmd !== 'F_SETFL') usage(`fcntl takes F_GETFL or F_SETFL, not '${String(op.cmd)}'`, 'cmd');
   const flags = resolveMask(op.flags, m.s.env, 'flags', USERFAULTFD_FLAGS);
+  f.flags = undefined;
   return fromRet(`fcntl(${f.fd}, F_SETFL, ${hex(flags)})`, os.fcntl(f.fd, F_SETFL, BigInt.asIntN(32, flags)));
+}
+
+/** The fd's status flags: read once, kept until an F_SETFL (nothing else changes them). */
+function statusFlags(f: FdEntry): number {
+  if (f.flags !== undefined) return f.flags;
+  const fl = os.fcntl(f.fd, F_GETFL);
+  if (fl >= 0) f.flags = fl;
+  return fl;
 }
 
 export function read(m: Machine, op: OperationOf<'read'>): Outcome {
@@ -131,7 +140,7 @@ export function read(m: Machine, op: OperationOf<'read'>): Outcome {
   const n = Number(size);
   const call = `read(${f.fd}, buf, ${n})`;
   const buf = Buffer.alloc(Math.max(n, 1));
-  const blocking = (os.fcntl(f.fd, F_GETFL) & O_NONBLOCK) === 0;
+  const blocking = (statusFlags(f) & O_NONBLOCK) === 0;
   let r = blocking ? os.readNowait(f.fd, buf, n) : os.read(f.fd, buf, n);
   if (blocking && r === -EOPNOTSUPP) {
     // A kernel whose uffd read ignores RWF_NOWAIT: make the fd non-blocking for this one read.

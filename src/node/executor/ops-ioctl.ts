@@ -3,6 +3,7 @@
 // address in it is checked against the session before the call.
 
 import { hex } from '../../portable/model/expr';
+import { fillTag } from '../../portable/model/content';
 import { FILL_SOURCE_AREA, alignUp } from '../../portable/model/layout';
 import type { MaskExpr, OperationOf } from '../../portable/model/operation';
 import {
@@ -80,14 +81,17 @@ export function ioctl(m: Machine, op: OperationOf<'ioctl'>): Outcome {
   };
   const o = fromRet(`ioctl(${f.fd}, ${req.info.name}, ${formatStruct(struct.before)})`, r);
   o.struct = struct;
-  if (f.kind === 'uffd') account(m, f, req.info, struct.after, r);
+  if (f.kind === 'uffd') {
+    account(m, f, req.info, struct.after, r);
+    if (resolved.fill !== undefined) filled(m, f, struct, r, resolved.fill);
+  }
   return o;
 }
 
 function formatStruct(v: StructValues): string {
-  return `{${Object.entries(v)
-    .map(([k, x]) => `${k}=${hex(x)}`)
-    .join(', ')}}`;
+  let out = '';
+  for (const k in v) out += `${out ? ', ' : ''}${k}=${hex(v[k]!)}`;
+  return `{${out}}`;
 }
 
 /** The executor's source buffer `$src`, filled with the byte over the copy's length. */
@@ -97,7 +101,7 @@ function fillSource(m: Machine, r: ResolvedStruct, values: StructValues): bigint
     usage(`a fill source may hold ${m.s.options.maxAreaBytes} bytes, not ${len}`, 'arg.len');
   const need = alignUp(len > SRC_UNIT ? len : SRC_UNIT, SRC_UNIT);
   let src = m.s.area(FILL_SOURCE_AREA, 'main');
-  if (src && (src.len < need || !m.vmas('main').covers(src.start, src.start + src.len))) {
+  if (src && (src.len < need || !m.srcIntact(src))) {
     os.munmap(src.start, src.len);
     m.removeArea(src);
     m.structural();
@@ -129,36 +133,47 @@ function fillSource(m: Machine, r: ResolvedStruct, values: StructValues): bigint
     m.addArea(src);
     m.structural();
   }
-  if (m.vmas('main').modeAt(src.start))
-    usage('the fill source `$src` is registered with a uffd: it cannot be filled', 'arg.src');
+  if (!m.srcChecked) {
+    if (m.vmas('main').modeAt(src.start))
+      usage('the fill source `$src` is registered with a uffd: it cannot be filled', 'arg.src');
+    m.srcChecked = true;
+  }
   os.memset(src.start, r.fill!, len);
   m.contentChanged('main', src.start, len);
   return src.start;
 }
 
+interface StructRange {
+  readonly start: bigint;
+  readonly len: bigint;
+  readonly field: string;
+  /** validate_range() checks it (the source of a copy is only read). */
+  readonly validated: boolean;
+}
+
+const num = (v: StructValues, k: string): bigint => BigInt(v[k] ?? 0n);
+
 /** The [address, length] pairs of a struct, and whether validate_range() checks each. */
-function ranges(
-  layout: StructLayout,
-  v: StructValues,
-): { start: bigint; len: bigint; field: string; validated: boolean }[] {
-  const n = (k: string): bigint => BigInt(v[k] ?? 0n);
+function ranges(layout: StructLayout, v: StructValues): StructRange[] {
   switch (layout.name) {
     case 'uffdio_api':
       return [];
     case 'uffdio_range':
-      return [{ start: n('start'), len: n('len'), field: 'arg.start', validated: true }];
+      return [{ start: num(v, 'start'), len: num(v, 'len'), field: 'arg.start', validated: true }];
     case 'uffdio_copy':
       return [
-        { start: n('dst'), len: n('len'), field: 'arg.dst', validated: true },
-        { start: n('src'), len: n('len'), field: 'arg.src', validated: false },
+        { start: num(v, 'dst'), len: num(v, 'len'), field: 'arg.dst', validated: true },
+        { start: num(v, 'src'), len: num(v, 'len'), field: 'arg.src', validated: false },
       ];
     case 'uffdio_move':
       return [
-        { start: n('dst'), len: n('len'), field: 'arg.dst', validated: true },
-        { start: n('src'), len: n('len'), field: 'arg.src', validated: true },
+        { start: num(v, 'dst'), len: num(v, 'len'), field: 'arg.dst', validated: true },
+        { start: num(v, 'src'), len: num(v, 'len'), field: 'arg.src', validated: true },
       ];
     default:
-      return [{ start: n('range.start'), len: n('range.len'), field: 'arg.range.start', validated: true }];
+      return [
+        { start: num(v, 'range.start'), len: num(v, 'range.len'), field: 'arg.range.start', validated: true },
+      ];
   }
 }
 
@@ -168,7 +183,7 @@ function ranges(
  */
 function checkAddresses(m: Machine, layout: StructLayout, v: StructValues): void {
   const rs = ranges(layout, v);
-  if (rs.some((r) => r.validated && kernelRefusesRange(r.start, r.len))) return;
+  for (const r of rs) if (r.validated && kernelRefusesRange(r.start, r.len)) return;
   for (const r of rs) m.checkRange(r.start, r.len, r.field, 'none');
   const src = m.s.area(FILL_SOURCE_AREA, 'main');
   if (layout.name === 'uffdio_register' && src) {
@@ -180,30 +195,50 @@ function checkAddresses(m: Machine, layout: StructLayout, v: StructValues): void
 }
 
 /** What a successful (or partial) ioctl changed in the session's bookkeeping. */
-function account(m: Machine, u: UffdFd, info: IoctlInfo, after: StructValues, r: number): void {
-  const n = (k: string): bigint => BigInt(after[k] ?? 0n);
+function account(m: Machine, u: UffdFd, info: IoctlInfo, v: StructValues, r: number): void {
   switch (info.name) {
-    case 'UFFDIO_REGISTER':
-      if (r === 0) m.s.setOwner(u.mm, n('range.start'), n('range.start') + n('range.len'), u.name);
+    case 'UFFDIO_REGISTER': {
+      const start = num(v, 'range.start');
+      if (r === 0) m.s.setOwner(u.mm, start, start + num(v, 'range.len'), u.name);
       m.registrationsChanged();
       return;
+    }
     case 'UFFDIO_UNREGISTER':
-      if (r === 0) clearOwner(m, u, n('start'), n('start') + n('len'));
+      if (r === 0) clearOwner(m, u, num(v, 'start'), num(v, 'start') + num(v, 'len'));
       m.registrationsChanged();
       return;
     case 'UFFDIO_COPY':
-      m.contentChanged(u.mm, n('dst'), n('len'));
+      m.contentChanged(u.mm, num(v, 'dst'), num(v, 'len'));
       return;
     case 'UFFDIO_MOVE':
-      m.contentChanged(u.mm, n('dst'), n('len'));
-      m.contentChanged(u.mm, n('src'), n('len'));
+      m.contentChanged(u.mm, num(v, 'dst'), num(v, 'len'));
+      m.contentChanged(u.mm, num(v, 'src'), num(v, 'len'));
       return;
     case 'UFFDIO_ZEROPAGE':
     case 'UFFDIO_CONTINUE':
     case 'UFFDIO_POISON':
-      m.contentChanged(u.mm, n('range.start'), n('range.len'));
+      m.contentChanged(u.mm, num(v, 'range.start'), num(v, 'range.len'));
       return;
   }
+}
+
+/**
+ * A fill copy put `$src`'s bytes, `byte` throughout, in the pages it copied: in a private anonymous
+ * area that is their content, known without reading them back for the next snapshot.
+ */
+function filled(m: Machine, u: UffdFd, s: StructInOut, r: number, byte: number): void {
+  const v = s.after;
+  const start = num(v, 'dst');
+  // Part-way (EAGAIN), `copy` says how far, if the kernel wrote it (an early failure does not).
+  const partial = num(v, 'copy') !== num(s.before, 'copy') ? num(v, 'copy') : 0n;
+  const copied = r === 0 ? num(v, 'len') : partial;
+  const a = m.s.areaAt(start, u.mm);
+  if (copied <= 0n || !a || a.kind !== 'anon' || a.shared) return;
+  const unit = BigInt(a.pageSize);
+  const end = start + copied < a.start + a.len ? start + copied : a.start + a.len;
+  const tags = m.content.area(u.mm, a.name);
+  const tag = fillTag(byte);
+  for (let at = start; at + unit <= end; at += unit) tags.set(Number((at - a.start) / unit), tag);
 }
 
 function clearOwner(m: Machine, u: UffdFd, start: bigint, end: bigint): void {

@@ -37,16 +37,20 @@ export async function touch(m: Machine, op: OperationOf<'touch'>): Promise<Outco
     call: `${t.name}: ${write ? `memset(${hex(addr)}, ${hex(value)}, ${len})` : `read ${hex(addr)} +${len}`}`,
     ret: 0,
   };
-  const written = () => write && m.contentChanged(t.process, addr, len);
-  written();
-  start(m, t, o, { kind: 'touch', doing, write, events: [] }, written, 'TOUCH', [
-    addr,
-    len,
-    write ? 1n : 0n,
-    BigInt(value),
-  ]);
+  if (write) m.contentChanged(t.process, addr, len);
+  start(
+    m,
+    t,
+    o,
+    { kind: 'touch', doing, write, events: [] },
+    write ? () => m.contentChanged(t.process, addr, len) : nothing,
+    'TOUCH',
+    [addr, len, write ? 1n : 0n, BigInt(value)],
+  );
   return o;
 }
+
+const nothing = (): void => undefined;
 
 /**
  * The playground models SIGBUS but not SIGSEGV: an access outside the process's mappings, or one

@@ -3,13 +3,9 @@
 
 import { errnoName } from '../../portable/uapi';
 import type { Result } from '../../portable/model/result';
-import type { Thread } from './session';
 
 export type Outcome = {
   -readonly [K in keyof Omit<Result, 'op' | 'snapshot' | 'notes' | 'usageError'>]: Result[K];
-} & {
-  /** The thread doing the operation: when it is still inside it after settling, the result is `blocked`. */
-  by?: Thread;
 };
 
 /** A syscall's outcome from its return value (-errno on failure), as C sees it. */
@@ -25,7 +21,7 @@ export function finishWith(o: Outcome, r: bigint): void {
     o.errno = Number(-r);
   } else {
     o.ret = Number(r);
-    delete o.errno;
+    if (o.errno !== undefined) delete o.errno;
   }
 }
 

@@ -17,6 +17,7 @@ import { usage, type ExecutorOptions } from './caps';
 import type { ChildProc } from './child';
 import type { FileObj } from './files';
 import type { Region } from './region';
+import type { Outcome } from './outcome';
 import type { OsThread } from './thread';
 
 export interface Area {
@@ -46,6 +47,8 @@ export interface UffdFd {
   queue: QueueEntry[];
   /** ctx->features once UFFDIO_API has succeeded (they never change after). */
   features?: bigint;
+  /** The file's status flags (F_GETFL) once read, until an F_SETFL. */
+  flags?: number;
 }
 
 export interface DevFd {
@@ -54,6 +57,7 @@ export interface DevFd {
   readonly fd: number;
   closed: boolean;
   readonly path: string;
+  flags?: number;
 }
 
 export type FdEntry = UffdFd | DevFd;
@@ -83,6 +87,8 @@ export interface Job {
   events: { uffd: FdName; event: number }[];
   /** fork: the child's name. */
   readonly child?: ProcessName;
+  /** The operation's outcome, which gets the call's return when the thread finishes (finishJob). */
+  readonly outcome: Outcome;
   /** Called when the thread finishes, with what the call returned. */
   readonly finish: (ret: bigint) => void;
 }
@@ -148,6 +154,8 @@ export class Session {
   step = 0;
   /** Remarks on the current operation, for its result. */
   notes: string[] = [];
+  /** The thread the current operation started: while it is inside the call, the result is `blocked`. */
+  started: Thread | undefined;
   /** Bytes mapped so far (caps). */
   mappedBytes = 0n;
   areasMapped = 0;
@@ -162,6 +170,13 @@ export class Session {
     hugePageSize: HUGE_PAGE,
     areaStart: (name) => this.area(name)?.start,
   };
+
+  /** A new operation: its number, no notes, no thread started yet. */
+  beginStep(): void {
+    this.step++;
+    this.notes = [];
+    this.started = undefined;
+  }
 
   note(text: string): void {
     this.notes.push(text);

@@ -1,229 +1,220 @@
 // After each operation the executor waits until the system has settled: every thread that was
-// started or woken has either finished or is blocked again, in a fault (wchan handle_userfault)
-// or waiting for an event to be read (userfaultfd_event_wait_completion). A thread that sleeps
-// again shows a new voluntary context switch count, which is how a fault that woke and faulted
-// again is told from one that never woke. What it finds becomes the uffd queues' entries.
+// started or woken has either finished or is blocked again, in a fault or waiting for an event to
+// be read. What it finds becomes the uffd queues' entries.
+//
+// Most of the time the kernel says so without /proc: a thread of `main` that finishes sets its
+// state in shared memory (and writes the eventfd settling polls), and a fault queues a message
+// that makes a uffd readable. A fresh message on a uffd that had no unread message, while exactly
+// one thread that could have sent it is under way, is that thread blocked in a fault. Otherwise
+// settling reads where a thread sleeps (/proc/self/task/<tid>/wchan: handle_userfault is a fault,
+// userfaultfd_event_wait_completion an event).
+//
+// A thread the operation woke for certain (a started one, or one a wake range covered) is blocked
+// anew whenever it is seen asleep. One it may have woken ("maybe": a signal, a close...) is told
+// apart by its voluntary context switches, which change each time it sleeps again: their count is
+// taken as the baseline before such an operation (takeBaselines) and compared after.
 
-import {
-  UFFD_FEATURE_EXACT_ADDRESS,
-  UFFD_PAGEFAULT_FLAG_MINOR,
-  UFFD_PAGEFAULT_FLAG_WP,
-  UFFD_PAGEFAULT_FLAG_WRITE,
-  UFFDIO_REGISTER_MODE_MINOR,
-  UFFDIO_REGISTER_MODE_MISSING,
-  UFFDIO_REGISTER_MODE_WP,
-} from '../../portable/uapi';
-import { PAGE } from '../../portable/model/snapshot';
-import { PAGE_SIZE } from './constants';
 import type { Machine } from './machine';
-import { CHILD_RET, os, POLLIN, TOUCH_DONE, TOUCH_SIGBUS } from './os';
-import { uffdFeatures } from './events-plan';
+import { os, POLLIN } from './os';
 import { WCHAN_EVENT, WCHAN_FAULT } from './proc';
 import { processExited } from './process-exit';
-import { cachedAt } from './residency';
-import type { QueueEntry, Thread } from './session';
+import type { Thread, UffdFd } from './session';
+import { blockInEvent, blockInFault, complete, finished } from './thread-outcome';
 
-type Seen = 'finished' | 'blocked' | 'running';
+/** What an operation did to a thread blocked before it: woke it for certain, may have, or did not. */
+export type Wake = 'woken' | 'maybe' | 'no';
+export type WakeOf = (t: Thread) => Wake;
 
 /** How long settling blocks in poll() before it waits on the event loop instead. */
 const BLOCKING_MS = 20;
+/** How long settling waits for the kernel to say before it reads /proc for every thread under way. */
+const EVENTS_ONLY_MS = 2;
 /** How many times settling looks again at once for a thread whose fault or event was just queued. */
 const FRESH_SPINS = 50;
 
-/** Which blocked threads the operation could have woken: only those are asked whether they slept again. */
-export type MayWake = (t: Thread) => boolean;
+interface Open {
+  readonly t: Thread;
+  readonly wake: 'woken' | 'maybe';
+}
 
 /** Waits until every thread with a job has finished or blocked, up to the session's timeout. */
-export async function settle(m: Machine, mayWake: MayWake = () => true): Promise<void> {
+export async function settle(m: Machine, wakeOf: WakeOf): Promise<void> {
+  const open: Open[] = [];
+  for (const t of m.s.threads.values()) {
+    if (!t.job) continue;
+    if (ended(m, t)) continue;
+    const wake = t.state === 'running' ? 'woken' : wakeOf(t);
+    if (wake !== 'no') open.push({ t, wake });
+  }
+  if (!open.length) return;
   const start = performance.now();
   const deadline = start + m.s.options.settleTimeoutMs;
+  const eventsOnly = !open.some((o) => o.wake === 'maybe' || o.t.child);
   let spins = 0;
   for (;;) {
-    let running = 0;
-    for (const t of m.s.threads.values()) if (t.job && look(m, t, mayWake) === 'running') running++;
-    if (!running) return;
+    const { readable, fresh: seen } = pollUffds(m, open);
+    const fresh = eventsOnly ? attribute(m, open, seen) : seen;
+    const all = !eventsOnly || fresh.length > 0 || performance.now() - start > EVENTS_ONLY_MS;
+    for (let i = open.length - 1; i >= 0; i--) {
+      const o = open[i]!;
+      if (ended(m, o.t) || ((all || needsProc(m, o.t)) && looked(m, o))) open.splice(i, 1);
+    }
+    if (!open.length) return;
     const now = performance.now();
     if (now > deadline) break;
     if (now - start < BLOCKING_MS) {
-      const { fds, fresh } = wakers(m);
-      // A uffd that just got a message: its thread is about to sleep. Give it the CPU and look
-      // again a few times (a timed wait would sleep tens of microseconds more), then in naps.
-      if (fresh) {
+      // A uffd that just got a message nobody was found for: its thread is about to sleep. Give it
+      // the CPU and look again a few times (a timed wait would sleep tens of microseconds more).
+      if (fresh.length) {
         if (++spins > FRESH_SPINS) Atomics.wait(nap, 0, 0, 0.02);
         else os.yieldCpu();
       }
       // Else up to 1 ms, and back as soon as a thread finishes or a uffd gets a message.
-      else os.pollAny(fds, 1);
+      else os.pollAny(wakers(m, readable), 1);
       drainDone(m);
     } else {
       await new Promise((r) => setTimeout(r, 1));
     }
   }
-  for (const t of m.s.threads.values()) {
-    if (!t.job || look(m, t, mayWake) !== 'running') continue;
+  for (const { t } of open) {
+    if (!t.job) continue;
     m.s.dropEntries(t.name);
     t.state = 'running';
     m.s.note(`thread '${t.name}' neither finished nor blocked within ${m.s.options.settleTimeoutMs} ms`);
   }
 }
 
-/**
- * What to poll: the eventfd the threads write when they finish, the result pipes of busy children,
- * and each uffd that has nothing to read (one readable already, or in error, would wake the poll at
- * once). `fresh`: a uffd is readable with a message the executor has not seen queued yet.
- */
-function wakers(m: Machine): { fds: number[]; fresh: boolean } {
-  const fds = m.doneFd >= 0 ? [m.doneFd] : [];
-  let fresh = false;
-  const uffds = m.s.uffds();
-  const { revents } = os.pollEach(
-    uffds.map((u) => u.fd),
-    0,
-  );
-  uffds.forEach((u, i) => {
-    const ev = revents[i];
-    if (ev === 0) fds.push(u.fd);
-    else if (ev === POLLIN && !u.queue.some((e) => !e.read)) fresh = true;
-  });
-  for (const p of m.s.processes.values()) if (p.child?.busy) fds.push(p.child.resultFd);
-  return { fds, fresh };
-}
-
-const nap = new Int32Array(new SharedArrayBuffer(4));
-function drainDone(m: Machine): void {
-  if (m.doneFd >= 0) os.read(m.doneFd, counter, 8);
-}
-
-const counter = Buffer.alloc(8);
-
-function look(m: Machine, t: Thread, mayWake: MayWake): Seen {
+/** The thread's job is over: it finished (its outcome recorded), or its process ended. */
+function ended(m: Machine, t: Thread): boolean {
   const done = finished(t);
   if (done) {
     complete(m, t, done.ret, done.touch);
-    return 'finished';
+    return true;
   }
   if (t.child && !t.child.alive) {
     // The child ended on its own (its end of the result pipe closed): it has no mm any more.
     void t.child.kill();
     processExited(m, t.process);
-    return 'finished';
+    return true;
   }
-  const w = (t.os ? t.os.wchan() : t.child?.wchan())?.trim();
-  if (w !== WCHAN_FAULT && w !== WCHAN_EVENT) return 'running';
-  const state = w === WCHAN_FAULT ? 'blocked-fault' : 'blocked-event';
-  if (t.state === state && !mayWake(t)) return 'blocked';
-  const switches = t.os ? t.os.switches() : t.child?.switches();
-  if (t.state === state && t.switches === switches) return 'blocked';
-  m.s.dropEntries(t.name);
-  t.switches = switches;
-  if (state === 'blocked-fault') blockInFault(m, t);
-  else blockInEvent(m, t);
-  return 'blocked';
-}
-
-interface Finished {
-  readonly ret: bigint;
-  readonly touch?: { status: number; value: number; siCode: number; siAddr: bigint };
-}
-
-function finished(t: Thread): Finished | undefined {
-  if (t.os) {
-    if (t.os.busy) return undefined;
-    const r = t.os.result();
-    return t.job?.kind === 'touch' ? { ret: r.ret, touch: r } : { ret: r.ret };
-  }
-  const out = t.child?.takeResult();
-  if (!out) return undefined;
-  if (out.status === CHILD_RET) return { ret: BigInt(out.value) };
-  return { ret: 0n, touch: out };
-}
-
-function complete(m: Machine, t: Thread, ret: bigint, touch: Finished['touch']): void {
-  const job = t.job!;
-  t.job = undefined;
-  m.s.dropEntries(t.name);
-  t.switches = undefined;
-  t.uffd = undefined;
-  t.since = undefined;
-  t.address = undefined;
-  t.sigbusCode = undefined;
-  t.value = undefined;
-  t.doing = job.doing;
-  if (touch && touch.status !== TOUCH_DONE) {
-    t.state = 'sigbus';
-    t.address = touch.siAddr;
-    t.sigbusCode = touch.siCode;
-    if (touch.status !== TOUCH_SIGBUS)
-      m.s.note(`thread '${t.name}' got SIGSEGV at 0x${touch.siAddr.toString(16)}`);
-  } else {
-    t.state = 'done';
-    if (touch && !job.write) t.value = touch.value;
-  }
-  job.finish(ret);
-}
-
-function blockInFault(m: Machine, t: Thread): void {
-  const at = t.os ? t.os.progress() : (t.child?.progress() ?? 0n);
-  const u = m.s.ownerAt(t.process, at);
-  const area = m.s.areaAt(at, t.process) ?? m.s.areaAt(at);
-  const unit = BigInt(area?.pageSize ?? PAGE_SIZE);
-  const page = (at / unit) * unit;
-  const address = u && uffdFeatures(u) & UFFD_FEATURE_EXACT_ADDRESS ? at : page;
-
-  t.state = 'blocked-fault';
-  // Where the thread waits: the page (a huge page in hugetlb); the exact byte shows in the
-  // message with EXACT_ADDRESS, and stays in the entry (`at`) to infer the flags.
-  t.address = page;
-  t.uffd = u?.name;
-  t.since = m.s.step;
-  t.doing = t.job?.doing;
-  const write = t.job?.write ?? false;
-  if (u) u.queue.push({ thread: t.name, kind: 'fault', read: false, address, at, write, event: 0x12 });
-  else
-    m.s.note(
-      `thread '${t.name}' is blocked in a fault at 0x${at.toString(16)} that no open uffd of this session registered`,
-    );
+  return false;
 }
 
 /**
- * The flags an unread fault's message will carry, from the page and the vma's registration (the
- * fault still waits, so neither has changed); the message's own replace them once it is read.
+ * Which uffds are readable, and which of them have a message nobody has been found for: readable
+ * with no unread entry but those of threads under way (a woken fault's message leaves the queue).
  */
-export function inferFlags(m: Machine, e: QueueEntry): number {
-  const process = m.s.threads.get(e.thread)?.process ?? 'main';
-  const at = e.at ?? e.address;
-  const write = e.write ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
-  const page = (at / BigInt(PAGE_SIZE)) * BigInt(PAGE_SIZE);
-  const bits = m.pages(process).states(page, 1)[0] ?? 0;
-  const mode = m.vmas(process).modeAt(at);
-  if (bits & PAGE.PRESENT) return UFFD_PAGEFAULT_FLAG_WP | write;
-  if (mode & UFFDIO_REGISTER_MODE_MINOR && cachedAt(m, process, page))
-    return UFFD_PAGEFAULT_FLAG_MINOR | write;
-  if (!(mode & UFFDIO_REGISTER_MODE_MISSING) && mode & UFFDIO_REGISTER_MODE_WP && bits & PAGE.UFFD_WP) {
-    return UFFD_PAGEFAULT_FLAG_WP | write;
-  }
-  return write;
+function pollUffds(m: Machine, open: readonly Open[]): { readable: Set<number>; fresh: UffdFd[] } {
+  const uffds = m.s.uffds();
+  const { revents } = os.pollEach(
+    uffds.map((u) => u.fd),
+    0,
+  );
+  const readable = new Set<number>();
+  const fresh: UffdFd[] = [];
+  uffds.forEach((u, i) => {
+    const ev = revents[i] ?? 0;
+    if (ev === 0) return;
+    readable.add(u.fd);
+    if (ev === POLLIN && !blind(u, open)) fresh.push(u);
+  });
+  return { readable, fresh };
 }
 
-function blockInEvent(m: Machine, t: Thread): void {
-  const next = t.job?.events[0];
-  const u = next && m.s.fds.get(next.uffd);
-  t.state = 'blocked-event';
-  t.address = undefined;
-  t.uffd = next?.uffd;
-  t.since = m.s.step;
-  t.doing = t.job?.doing;
-  if (next && u?.kind === 'uffd' && !u.closed) {
-    const e: QueueEntry = {
-      thread: t.name,
-      kind: 'event',
-      read: false,
-      address: 0n,
-      flags: 0,
-      event: next.event,
-    };
-    u.queue.push(e);
-  } else {
-    m.s.note(`thread '${t.name}' waits for an event this session did not expect`);
+/** A uffd with an unread message of a thread not under way: poll() cannot show a new one there. */
+function blind(u: UffdFd, open: readonly Open[]): boolean {
+  return u.queue.some((e) => !e.read && !open.some((o) => o.t.name === e.thread));
+}
+
+/**
+ * A fresh message on a uffd is the fault of the one touch under way whose current page that uffd
+ * registered. Returns the fresh uffds no such touch was found for (none, or several: /proc decides).
+ */
+function attribute(m: Machine, open: Open[], fresh: readonly UffdFd[]): UffdFd[] {
+  const left: UffdFd[] = [];
+  for (const u of fresh) {
+    let found = -1;
+    for (let i = 0; i < open.length; i++) {
+      const t = open[i]!.t;
+      if (!t.os || t.job?.kind !== 'touch') continue;
+      const at = t.os.progress();
+      if (at === 0n || m.s.ownerAt(t.process, at) !== u) continue;
+      found = found < 0 ? i : open.length;
+    }
+    if (found < 0 || found === open.length) {
+      left.push(u);
+      continue;
+    }
+    const [{ t }] = open.splice(found, 1) as [Open];
+    m.s.dropEntries(t.name);
+    t.switches = undefined;
+    blockInFault(m, t);
   }
+  return left;
+}
+
+/** A thread the kernel's events cannot account for: a touch into a uffd that is readable already, or into none. */
+function needsProc(m: Machine, t: Thread): boolean {
+  if (!t.os || t.job?.kind !== 'touch') return true;
+  const at = t.os.progress();
+  if (at === 0n) return false;
+  const u = m.s.ownerAt(t.process, at);
+  return !u || u.queue.some((e) => !e.read && e.thread !== t.name);
+}
+
+/** Reads where the thread sleeps; true when it is blocked (its state and entry recorded). */
+function looked(m: Machine, o: Open): boolean {
+  const t = o.t;
+  const state = sleeping(t);
+  if (!state) return false;
+  if (o.wake === 'maybe' && t.state === state) {
+    const switches = t.os ? t.os.switches() : t.child?.switches();
+    // Unchanged: it never woke. Changed (or no baseline): it woke and slept again.
+    if (t.switches !== undefined && t.switches === switches) return true;
+    t.switches = switches;
+  } else {
+    t.switches = undefined;
+  }
+  m.s.dropEntries(t.name);
+  if (state === 'blocked-fault') blockInFault(m, t);
+  else blockInEvent(m, t);
+  return true;
+}
+
+function sleeping(t: Thread): 'blocked-fault' | 'blocked-event' | undefined {
+  const w = (t.os ? t.os.wchan() : t.child?.wchan())?.trim();
+  return w === WCHAN_FAULT ? 'blocked-fault' : w === WCHAN_EVENT ? 'blocked-event' : undefined;
+}
+
+/**
+ * Before an operation that may wake blocked threads without saying so: each of them, once asleep,
+ * gets its voluntary context switch count as the baseline settling compares with.
+ */
+export function takeBaselines(m: Machine, which: (t: Thread) => boolean): void {
+  for (const t of m.s.threads.values()) {
+    if (!t.job || t.switches !== undefined || !which(t)) continue;
+    if (t.state !== 'blocked-fault' && t.state !== 'blocked-event') continue;
+    // Seen blocked by its message, it may not be asleep yet: wait until it is.
+    const until = performance.now() + m.s.options.settleTimeoutMs;
+    while (sleeping(t) !== t.state && performance.now() < until) os.yieldCpu();
+    t.switches = t.os ? t.os.switches() : t.child?.switches();
+  }
+}
+
+/**
+ * What to poll: the eventfd the threads write when they finish, the result pipes of busy children,
+ * and each uffd that has nothing to read (one readable already, or in error, would wake the poll at
+ * once).
+ */
+function wakers(m: Machine, readable: ReadonlySet<number>): number[] {
+  const fds = m.doneFd >= 0 ? [m.doneFd] : [];
+  for (const u of m.s.uffds()) if (!readable.has(u.fd)) fds.push(u.fd);
+  for (const p of m.s.processes.values()) if (p.child?.busy) fds.push(p.child.resultFd);
+  return fds;
+}
+
+const nap = new Int32Array(new SharedArrayBuffer(4));
+const counter = Buffer.alloc(8);
+function drainDone(m: Machine): void {
+  if (m.doneFd >= 0) os.read(m.doneFd, counter, 8);
 }

@@ -19,7 +19,7 @@ import { HUGE_PAGE, PAGE_SIZE } from './constants';
 import type { Machine } from './machine';
 import { os } from './os';
 import { cachedPages, sawHugePages } from './residency';
-import { inferFlags } from './settle';
+import { inferFlags } from './thread-outcome';
 import type { Area, Thread, UffdFd } from './session';
 
 /** Content read for one snapshot at most; past it, pages show no content and a note says so. */
