@@ -1,6 +1,7 @@
 // Everything one session holds on the real machine: its region, bookkeeping, files, threads,
 // children, and the per-process views of /proc it reads. Operations get this and nothing else.
 
+import { FILL_SOURCE_AREA } from '../../portable/model/layout';
 import { MAIN_PROCESS, MAIN_THREAD, type ProcessName, type ThreadName } from '../../portable/model/operation';
 import { usage, type ExecutorOptions } from './caps';
 import { ContentCache } from './content-cache';
@@ -70,11 +71,14 @@ export class Machine {
    * registrations: a fill copy need not look again.
    */
   srcChecked = false;
+  /** What `$src` holds since it was last filled: `byte` over its first `len` bytes. */
+  srcFill: { readonly byte: number; readonly len: bigint } | undefined;
 
   /** The mappings or registrations may have changed: read /proc afresh, forget all content. */
   structural(): void {
     this.registrationsChanged();
     this.content.clear();
+    this.srcFill = undefined;
   }
 
   /** Registrations may have changed (not the mappings' contents). */
@@ -93,6 +97,7 @@ export class Machine {
     const end = start + (len > 0n ? len : 1n);
     for (const a of this.s.areas.values()) {
       if (a.process !== process || a.start >= end || a.start + a.len <= start) continue;
+      if (a.name === FILL_SOURCE_AREA) this.srcFill = undefined;
       if (a.shared || a.file) {
         this.content.clear();
         return;

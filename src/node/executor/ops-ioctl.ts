@@ -138,8 +138,13 @@ function fillSource(m: Machine, r: ResolvedStruct, values: StructValues): bigint
       usage('the fill source `$src` is registered with a uffd: it cannot be filled', 'arg.src');
     m.srcChecked = true;
   }
-  os.memset(src.start, r.fill!, len);
-  m.contentChanged('main', src.start, len);
+  // Filled with that byte over at least that much already (nothing has written there since): as good.
+  const fill = r.fill!;
+  if (m.srcFill?.byte !== fill || m.srcFill.len < len) {
+    os.memset(src.start, fill, len);
+    m.contentChanged('main', src.start, len);
+    m.srcFill = { byte: fill, len };
+  }
   return src.start;
 }
 

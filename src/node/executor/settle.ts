@@ -37,8 +37,12 @@ interface Open {
   readonly wake: 'woken' | 'maybe';
 }
 
-/** Waits until every thread with a job has finished or blocked, up to the session's timeout. */
-export async function settle(m: Machine, wakeOf: WakeOf): Promise<void> {
+/**
+ * Waits until every thread with a job has finished or blocked, up to the session's timeout. Most
+ * operations settle within the first milliseconds, in poll(): then it returns undefined at once,
+ * and a promise only when it must wait on the event loop.
+ */
+export function settle(m: Machine, wakeOf: WakeOf): Promise<void> | undefined {
   const open: Open[] = [];
   for (const t of m.s.threads.values()) {
     if (!t.job) continue;
@@ -46,41 +50,72 @@ export async function settle(m: Machine, wakeOf: WakeOf): Promise<void> {
     const wake = t.state === 'running' ? 'woken' : wakeOf(t);
     if (wake !== 'no') open.push({ t, wake });
   }
-  if (!open.length) return;
-  const start = performance.now();
-  const deadline = start + m.s.options.settleTimeoutMs;
-  const eventsOnly = !open.some((o) => o.wake === 'maybe' || o.t.child);
-  let spins = 0;
-  for (;;) {
+  if (!open.length) return undefined;
+  const s = new Settling(m, open);
+  return s.blocking() ? undefined : s.rest();
+}
+
+class Settling {
+  private readonly m: Machine;
+  private readonly open: Open[];
+  private readonly start = performance.now();
+  private readonly deadline: number;
+  /** Only the kernel's events can tell (no thread that may have been woken, no child). */
+  private readonly eventsOnly: boolean;
+  private spins = 0;
+  constructor(m: Machine, open: Open[]) {
+    this.m = m;
+    this.open = open;
+    this.deadline = this.start + m.s.options.settleTimeoutMs;
+    this.eventsOnly = !open.some((o) => o.wake === 'maybe' || o.t.child);
+  }
+
+  /** Looks until everything has settled (true), or BLOCKING_MS have passed (false). */
+  blocking(): boolean {
+    for (;;) {
+      const fresh = this.round();
+      if (!this.open.length) return true;
+      if (performance.now() - this.start >= BLOCKING_MS) return false;
+      // A uffd that just got a message nobody was found for: its thread is about to sleep. Give it
+      // the CPU and look again a few times (a timed wait would sleep tens of microseconds more).
+      if (fresh.uffds.length) {
+        if (++this.spins > FRESH_SPINS) Atomics.wait(nap, 0, 0, 0.02);
+        else os.yieldCpu();
+      }
+      // Else up to 1 ms, and back as soon as a thread finishes or a uffd gets a message.
+      else os.pollAny(wakers(this.m, fresh.readable), 1);
+      drainDone(this.m);
+    }
+  }
+
+  /** Then on the event loop, 1 ms at a time, up to the timeout: what is still under way is `running`. */
+  async rest(): Promise<void> {
+    while (performance.now() < this.deadline) {
+      await new Promise((r) => setTimeout(r, 1));
+      this.round();
+      if (!this.open.length) return;
+    }
+    for (const { t } of this.open) {
+      if (!t.job) continue;
+      this.m.s.dropEntries(t.name);
+      t.state = 'running';
+      this.m.s.note(
+        `thread '${t.name}' neither finished nor blocked within ${this.m.s.options.settleTimeoutMs} ms`,
+      );
+    }
+  }
+
+  /** One look at everything under way; returns what poll() said of the uffds. */
+  private round(): { readable: Set<number>; uffds: UffdFd[] } {
+    const { m, open } = this;
     const { readable, fresh: seen } = pollUffds(m, open);
-    const fresh = eventsOnly ? attribute(m, open, seen) : seen;
-    const all = !eventsOnly || fresh.length > 0 || performance.now() - start > EVENTS_ONLY_MS;
+    const fresh = this.eventsOnly ? attribute(m, open, seen) : seen;
+    const all = !this.eventsOnly || fresh.length > 0 || performance.now() - this.start > EVENTS_ONLY_MS;
     for (let i = open.length - 1; i >= 0; i--) {
       const o = open[i]!;
       if (ended(m, o.t) || ((all || needsProc(m, o.t)) && looked(m, o))) open.splice(i, 1);
     }
-    if (!open.length) return;
-    const now = performance.now();
-    if (now > deadline) break;
-    if (now - start < BLOCKING_MS) {
-      // A uffd that just got a message nobody was found for: its thread is about to sleep. Give it
-      // the CPU and look again a few times (a timed wait would sleep tens of microseconds more).
-      if (fresh.length) {
-        if (++spins > FRESH_SPINS) Atomics.wait(nap, 0, 0, 0.02);
-        else os.yieldCpu();
-      }
-      // Else up to 1 ms, and back as soon as a thread finishes or a uffd gets a message.
-      else os.pollAny(wakers(m, readable), 1);
-      drainDone(m);
-    } else {
-      await new Promise((r) => setTimeout(r, 1));
-    }
-  }
-  for (const { t } of open) {
-    if (!t.job) continue;
-    m.s.dropEntries(t.name);
-    t.state = 'running';
-    m.s.note(`thread '${t.name}' neither finished nor blocked within ${m.s.options.settleTimeoutMs} ms`);
+    return { readable, uffds: fresh };
   }
 }
 

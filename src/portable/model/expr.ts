@@ -43,27 +43,24 @@ const NAME = /^[A-Za-z_$]/;
 interface Token {
   readonly tok: string;
   readonly at: number;
-  /** A number's value; names and operators have none. */
-  readonly num?: bigint;
+  /** A number's value; undefined for names and operators. */
+  readonly num: bigint | undefined;
   readonly name: boolean;
 }
 
 function tokenize(text: string): readonly Token[] {
   const out: Token[] = [];
-  TOKEN.lastIndex = 0;
   let at = 0;
   while (at < text.length) {
-    if (/^\s*$/.test(text.slice(at))) break;
     TOKEN.lastIndex = at;
     const m = TOKEN.exec(text);
-    if (!m) throw new ExprError(`unexpected '${text.slice(at).trim()[0]}'`, text, at);
+    if (!m) {
+      if (/^\s*$/.test(text.slice(at))) break;
+      throw new ExprError(`unexpected '${text.slice(at).trim()[0]}'`, text, at);
+    }
     const tok = m[1]!;
-    out.push({
-      tok,
-      at: m.index + m[0].length - tok.length,
-      ...(NUMBER.test(tok) && { num: BigInt(tok) }),
-      name: NAME.test(tok),
-    });
+    const num = NUMBER.test(tok) ? BigInt(tok) : undefined;
+    out.push({ tok, at: m.index + m[0].length - tok.length, num, name: NAME.test(tok) });
     at = TOKEN.lastIndex;
   }
   return out;

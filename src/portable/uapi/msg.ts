@@ -55,9 +55,13 @@ const RESERVED_ARG: FieldLayout[] = [
   { name: 'arg.reserved.reserved3', offset: 24, type: 'u64', role: 'reserved' },
 ];
 
+const FIELDS_BY_EVENT = new Map<number, readonly FieldLayout[]>();
+
 /** The fields of a message of this event, header first. An unknown event shows the reserved view. */
 export function msgFields(event: number): readonly FieldLayout[] {
-  return [...HEADER, ...(ARG_FIELDS[event] ?? RESERVED_ARG)];
+  let fields = FIELDS_BY_EVENT.get(event);
+  if (!fields) FIELDS_BY_EVENT.set(event, (fields = [...HEADER, ...(ARG_FIELDS[event] ?? RESERVED_ARG)]));
+  return fields;
 }
 
 export interface UffdMsg {
