@@ -13,6 +13,7 @@ import {
 } from '../../uapi/userfaultfd';
 import type { Kernel } from '../kernel';
 import { VM_FAULT, type VmFault } from '../mm/fault';
+import { alignDown } from '../mm/page';
 import { VM, vmaPageSize } from '../mm/vma';
 import type { FaultWaiter, UserfaultfdCtx } from './userfaultfd-ctx';
 
@@ -50,7 +51,7 @@ export function handleUserfault(k: Kernel, vmf: VmFault, reason: number): number
     kind: 'fault',
     task,
     ctx,
-    pageAddress: vmf.realAddress - (vmf.realAddress % vmaPageSize(vmf.vma)),
+    pageAddress: alignDown(vmf.realAddress, vmaPageSize(vmf.vma)),
     flags: userfaultMsgFlags(vmf, reason),
     address: exact ? vmf.realAddress : vmf.address,
     ptid: ctx.hasFeature(THREAD_ID) ? task.tid : 0,

@@ -3,7 +3,7 @@
 
 import type { FieldLayout, FieldValue } from '../../uapi/structs';
 import { E, TASK_SIZE, type Kernel } from '../kernel';
-import { PAGE_SIZE } from '../mm/page';
+import { alignDown, PAGE_SIZE } from '../mm/page';
 import type { UserStruct } from './user-struct';
 import type { UserfaultfdCtx } from './userfaultfd-ctx';
 import { wakeUserfault } from './userfaultfd-fault';
@@ -19,7 +19,7 @@ const U64 = 1n << 64n;
 export function validateUnalignedRange(k: Kernel, start: FieldValue, len: FieldValue): number {
   if (typeof start === 'number' && typeof len === 'number') {
     // The same checks on numbers (below 2^53: no wrap around 2^64), the common case.
-    if (len % PAGE_SIZE !== 0 || len === 0) return -E.EINVAL;
+    if (alignDown(len, PAGE_SIZE) !== len || len === 0) return -E.EINVAL;
     if (start < k.mmapMinAddr || start >= TASK_SIZE || len > TASK_SIZE - start) return -E.EINVAL;
     return 0;
   }
@@ -41,7 +41,7 @@ export function wrapsAround(start: FieldValue, len: FieldValue): boolean {
 
 /** validate_range(): the same with a page-aligned start. */
 export function validateRange(k: Kernel, start: FieldValue, len: FieldValue): number {
-  if (typeof start === 'number' ? start % PAGE_SIZE !== 0 : start % PS !== 0n) return -E.EINVAL;
+  if (typeof start === 'number' ? alignDown(start, PAGE_SIZE) !== start : start % PS !== 0n) return -E.EINVAL;
   return validateUnalignedRange(k, start, len);
 }
 

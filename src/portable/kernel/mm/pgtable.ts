@@ -46,19 +46,25 @@ export class PageTable {
     return this.last;
   }
 
+  // Page numbers pass 2^31: the index in the table is pn - ti * 512, not a (slow) double modulo.
+
   bits(pn: number): number {
-    return this.table(Math.floor(pn / PTRS_PER_PTE))?.bits[pn % PTRS_PER_PTE] ?? 0;
+    const ti = Math.floor(pn / PTRS_PER_PTE);
+    const t = this.table(ti);
+    return t ? t.bits[pn - ti * PTRS_PER_PTE]! : 0;
   }
 
   page(pn: number): number {
-    return this.table(Math.floor(pn / PTRS_PER_PTE))?.pages[pn % PTRS_PER_PTE] ?? 0;
+    const ti = Math.floor(pn / PTRS_PER_PTE);
+    const t = this.table(ti);
+    return t ? t.pages[pn - ti * PTRS_PER_PTE]! : 0;
   }
 
   /** Sets an entry; the caller owns the page references. Bits 0 clears it. */
   set(pn: number, bits: number, page = 0): void {
     this.version++;
     const ti = Math.floor(pn / PTRS_PER_PTE);
-    const i = pn % PTRS_PER_PTE;
+    const i = pn - ti * PTRS_PER_PTE;
     let t = this.table(ti);
     if (!t) {
       if (bits === 0) return;

@@ -8,7 +8,7 @@ import type { Doing, TaskExit } from '../sched';
 import { VM_FAULT, type VmFault } from './fault';
 import type { Mm } from './mm';
 import { handleMmFault } from './memory';
-import { PAGE_SIZE } from './page';
+import { alignDown, PAGE_SIZE } from './page';
 import { PTE } from './pgtable';
 import { VM, vmaLookup, vmaPageSize, type Vma } from './vma';
 
@@ -23,7 +23,7 @@ export function accessError(vma: Vma, write: boolean): boolean {
 
 function newFault(vma: Vma, addr: number, write: boolean, user: boolean, noWait: boolean): VmFault {
   const size = vmaPageSize(vma);
-  const address = addr - (addr % size);
+  const address = alignDown(addr, size);
   return {
     vma,
     address,
@@ -96,7 +96,7 @@ export class UserAccess implements Iterator<Sleep, TaskExit, void>, Doing {
       const vma = vmaLookup(mm, a);
       if (!vma || accessError(vma, write)) return { done: true, value: segv(k, a) };
       const size = vmaPageSize(vma);
-      const base = a - (a % size);
+      const base = alignDown(a, size);
       const pn = base / PAGE_SIZE;
       const bits = mm.pt.bits(pn);
       if (!allows(bits, write)) {
@@ -158,7 +158,7 @@ function kernelRead(k: Kernel, mm: Mm, addr: number): Vma | number {
   for (let n = 0; n < MAX_FAULTS; n++) {
     const vma = vmaLookup(mm, addr);
     if (!vma || accessError(vma, false)) return -E.EFAULT;
-    const pn = (addr - (addr % vmaPageSize(vma))) / PAGE_SIZE;
+    const pn = alignDown(addr, vmaPageSize(vma)) / PAGE_SIZE;
     if (mm.pt.bits(pn) & PTE.PRESENT) return vma;
     const r = handleMmFault(k, newFault(vma, addr, false, false, true));
     if (r & VM_FAULT.WOULD_BLOCK) throw new MonitorWouldBlock(addr);
@@ -179,7 +179,7 @@ export function copyFromUser(k: Kernel, mm: Mm, src: number, size: number): numb
   const first = kernelRead(k, mm, src);
   if (typeof first === 'number') return first;
   const unit = vmaPageSize(first);
-  if (src % unit === 0 && size === unit) {
+  if (alignDown(src, unit) === src && size === unit) {
     const pn = src / PAGE_SIZE;
     return mm.pt.bits(pn) & PTE.ZERO ? ZERO_PAGE : mm.pt.page(pn);
   }
@@ -189,7 +189,7 @@ export function copyFromUser(k: Kernel, mm: Mm, src: number, size: number): numb
     const vma = off === 0 ? first : kernelRead(k, mm, a);
     if (typeof vma === 'number') return vma;
     const u = vmaPageSize(vma);
-    const inPage = a % u;
+    const inPage = a - alignDown(a, u);
     const n = Math.min(size - off, u - inPage);
     const pn = (a - inPage) / PAGE_SIZE;
     if (!(mm.pt.bits(pn) & PTE.ZERO)) {

@@ -20,6 +20,7 @@ import { sysUserfaultfd, userfaultfdDevIoctl, userfaultfdIoctl } from '../fs/use
 import { E } from '../kernel';
 import type { Mm } from '../mm/mm';
 import { accessError, UserAccess } from '../mm/uaccess';
+import { alignDown } from '../mm/page';
 import { VM, vmaLookup, vmaPageSize } from '../mm/vma';
 import type { FdEntry } from './fdtable';
 import type { Session } from './session';
@@ -180,6 +181,6 @@ function checkAccessible(mm: Mm, addr: number, len: number, write: boolean): voi
       throw new UsageFailure(`${hex(a)} ${why}: the touch would raise SIGSEGV and kill the process`, 'addr');
     }
     const size = vmaPageSize(vma);
-    a = a - (a % size) + size;
+    a = alignDown(a, size) + size;
   }
 }
