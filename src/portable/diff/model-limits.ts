@@ -6,6 +6,7 @@
 import type { OpName } from '../model/operation';
 import type { Result } from '../model/result';
 import { ABSENT, type Difference } from './compare';
+import { SIMULATOR_LIMITS } from './simulator-limits';
 
 export interface ModelLimit {
   readonly id: string;
@@ -77,6 +78,7 @@ export const MODEL_LIMITS: readonly ModelLimit[] = [
       },
     },
   },
+  ...SIMULATOR_LIMITS,
 ];
 
 const cache = new Map<string, RegExp>();
