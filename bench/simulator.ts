@@ -199,19 +199,24 @@ async function run(): Promise<Figure[]> {
       unit: '',
     },
   ];
-  const c = hasCompiler() ? cLoop().plain : undefined;
-  if (c !== undefined)
-    figures.push({
-      what: `real kernel, the C loop (fault-loop.c, ${C_PAGES} pages, median of 3)`,
-      value: c,
-      unit: 'faults/s',
-    });
-  else
+  // The C loop swings tenfold with where the scheduler puts its two threads: both figures count.
+  const c = hasCompiler() ? cLoop() : undefined;
+  if (c) {
+    figures.push(
+      {
+        what: `real kernel, the C loop (fault-loop.c, ${C_PAGES} pages, median of 3)`,
+        value: c.plain,
+        unit: 'faults/s',
+      },
+      { what: 'real kernel, the C loop with its two threads on one CPU', value: c.pinned, unit: 'faults/s' },
+    );
+  } else {
     figures.push({
       what: 'real kernel, the C loop: not measured (no C compiler, cc)',
       value: 0,
       unit: 'faults/s',
     });
+  }
 
   sysCycles(SYS_CYCLES); // warm-up: the JIT and the heap settle
   const sys = median([sysCycles(SYS_CYCLES), sysCycles(SYS_CYCLES), sysCycles(SYS_CYCLES)]);
@@ -221,7 +226,12 @@ async function run(): Promise<Figure[]> {
     unit: 'cycles/s',
     target: { value: CYCLE_TARGET, better: 'higher' },
   });
-  if (c !== undefined) figures.push({ what: 'syscall layer / the C loop', value: sys / c, unit: '×' });
+  if (c) {
+    figures.push(
+      { what: 'syscall layer / the C loop', value: sys / c.plain, unit: '×' },
+      { what: 'syscall layer / the C loop on one CPU', value: sys / c.pinned, unit: '×' },
+    );
+  }
 
   for (const snapshots of [false, true]) {
     const n = snapshots ? 5_000 : 100_000;
