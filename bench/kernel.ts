@@ -4,18 +4,14 @@
 // own), with the executor's OS layer alone (its floor: worker thread, koffi, no bookkeeping), and
 // as a plain C program for the baseline. Rates are faults resolved per second.
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Operation } from '../src/portable/model/operation';
 import { KernelExecutor } from '../src/node/executor';
+import { C_PAGES, cLoop, hasCompiler } from './c-loop';
 import { floorRate } from './kernel-floor';
 import type { BenchModule, Figure } from './report';
 
 const EXEC_PAGES = 400;
 const BATCH_PAGES = 4000;
-const C_PAGES = 20000;
 
 function cycle(i: number): Operation[] {
   return [
@@ -84,35 +80,6 @@ async function batch(): Promise<number> {
     return rate;
   } finally {
     await x.dispose();
-  }
-}
-
-/**
- * The C loop's rate: the median of three runs (it swings with where the scheduler puts its two
- * threads), and once with both on one CPU, as the executor's batches run.
- */
-function cLoop(): { plain: number; pinned: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'uffd-bench-'));
-  try {
-    const exe = join(dir, 'fault-loop');
-    execFileSync('cc', ['-O2', '-pthread', '-o', exe, join(import.meta.dirname, 'fault-loop.c')], {
-      stdio: 'pipe',
-    });
-    const run = (...args: string[]) =>
-      Number(execFileSync(exe, [String(C_PAGES), ...args], { encoding: 'utf8' }).trim());
-    const plain = [run(), run(), run()].sort((a, b) => a - b)[1]!;
-    return { plain, pinned: run('pin') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function hasCompiler(): boolean {
-  try {
-    execFileSync('cc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
   }
 }
 

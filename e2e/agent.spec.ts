@@ -45,6 +45,11 @@ test('the session runs on the real kernel through the agent, and compares with t
   await pg.ready();
   await expect(page.getByTestId('header.engine')).toContainText('real kernel');
   await expect(page.getByTestId('header.engine')).toContainText('agent connected');
+  // The token has left the address bar (history, shared links), and a reload still reconnects.
+  expect(page.url()).not.toContain('token=');
+  await page.reload();
+  await pg.ready();
+  await expect(page.getByTestId('header.engine')).toContainText('agent connected');
 
   await pg.console.open();
   const c = pg.console;

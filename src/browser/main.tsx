@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { agentFromSearch, connectAgent } from './agent/agent';
+import { connectAgent, takeAgentFromLocation } from './agent/agent';
 import { boot } from './boot';
 import { createEngine } from './session/simulator';
 import './styles/theme.css';
@@ -24,7 +24,7 @@ createRoot(root).render(
     <App playground={playground} {...(notice ? { notice } : {})} />
   </StrictMode>,
 );
-const agent = agentFromSearch(location.search);
+const agent = takeAgentFromLocation(location, history, sessionStorage);
 if (agent) {
   void connectAgent(playground, { ...agent, WebSocket, simulator: createEngine, useKernel: true });
 }

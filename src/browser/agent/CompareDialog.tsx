@@ -149,7 +149,7 @@ export function ModelLimits() {
             <div key={l.id}>
               <dt>{l.title}</dt>
               <dd>
-                {l.reason} <span className="dim mono">({l.paths.join(', ')})</span>
+                {l.reason} {l.paths.length > 0 && <span className="dim mono">({l.paths.join(', ')})</span>}
               </dd>
             </div>
           ))}

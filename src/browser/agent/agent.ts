@@ -37,12 +37,38 @@ function agentEngine(c: AgentClient): Engine {
   };
 }
 
-/** `?agent=ws://…&token=…` in the page's URL. */
-export function agentFromSearch(search: string): { url: string; token: string } | undefined {
-  const q = new URLSearchParams(search);
-  const url = q.get('agent');
-  const token = q.get('token');
-  return url && token ? { url, token } : undefined;
+const TOKEN_KEY = 'uffd-playground.agent-token';
+
+interface PageLocation {
+  readonly href: string;
+}
+
+/**
+ * The agent the page was opened for, taking the token out of the address bar: it would otherwise stay
+ * in the history and in links copied from it. The tab keeps it (sessionStorage) so a reload reconnects.
+ */
+export function takeAgentFromLocation(
+  location: PageLocation,
+  history: Pick<History, 'replaceState'>,
+  tab: Pick<Storage, 'getItem' | 'setItem'>,
+): { url: string; token: string } | undefined {
+  const here = new URL(location.href);
+  const url = here.searchParams.get('agent');
+  if (!url) return undefined;
+  const token = here.searchParams.get('token');
+  if (token) {
+    tab.setItem(TOKEN_KEY, JSON.stringify({ url, token }));
+    here.searchParams.delete('token');
+    history.replaceState(null, '', here.href);
+    return { url, token };
+  }
+  try {
+    const kept = JSON.parse(tab.getItem(TOKEN_KEY) ?? 'null') as { url?: unknown; token?: unknown } | null;
+    if (kept && kept.url === url && typeof kept.token === 'string') return { url, token: kept.token };
+  } catch {
+    // A damaged entry is the same as none: the dialog asks for the token.
+  }
+  return undefined;
 }
 
 export interface ConnectOptions {

@@ -6,6 +6,7 @@
 import type { OpName } from '../model/operation';
 import type { Result } from '../model/result';
 import type { Difference } from './compare';
+import { SIMULATOR_LIMITS } from './simulator-limits';
 
 export interface ModelLimit {
   readonly id: string;
@@ -31,11 +32,12 @@ export interface StepContext {
 }
 
 /**
- * Empty: on the differential run every difference found so far was a bug of one engine, and was
- * fixed. What the executor cannot observe directly (a child before its FORK message is read, the
- * page cache of a hugetlbfs file) it reconstructs (docs/executor.md), so nothing is excused for it.
+ * The simulator's deliberate simplifications. None for the executor: what it cannot observe directly
+ * (a child before its FORK message is read, the page cache of a hugetlbfs file) it reconstructs
+ * (docs/executor.md), and every difference found so far on the differential run was a bug of one
+ * engine, and was fixed.
  */
-export const MODEL_LIMITS: readonly ModelLimit[] = [];
+export const MODEL_LIMITS: readonly ModelLimit[] = [...SIMULATOR_LIMITS];
 
 const cache = new Map<string, RegExp>();
 

@@ -4,3 +4,4 @@
 export { createSimulator, INTERNAL_ERROR, type SimBackend, type SimulatorOptions } from './simulator';
 export { kernelProfile, type KernelProfile } from './profile';
 export type { KernelOptions } from './kernel';
+export { BLOCKED, F_GETFL, F_SETFL, POLLNVAL, type Syscalls } from './sys/syscalls';

@@ -59,6 +59,8 @@ export interface KernelProfile {
   readonly maskedFaultAddress: boolean;
   /** UFFDIO_WRITEPROTECT answers ESRCH when the mm is gone (5.16, "fix a race between writeprotect and exit_mmap()"). */
   readonly writeprotectChecksMm: boolean;
+  /** UFFDIO_COPY_MODE_WP (5.7). */
+  readonly copyModeWp: boolean;
   /** WP_UNPOPULATED and CONTINUE_MODE_WP (6.4). */
   readonly continueModeWp: boolean;
   readonly devUserfaultfd: boolean;
@@ -135,6 +137,7 @@ export function kernelProfile(version: string = NEWEST_KERNEL): KernelProfile {
     unregisterChecksCtx: at('6.17'),
     maskedFaultAddress: at('4.10'),
     writeprotectChecksMm: at('5.16'),
+    copyModeWp: has('UFFDIO_COPY_MODE_WP'),
     continueModeWp: at('6.4'),
     devUserfaultfd: has('/dev/userfaultfd'),
     userModeOnly: has('UFFD_USER_MODE_ONLY'),

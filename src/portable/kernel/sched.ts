@@ -22,7 +22,13 @@ export interface TaskExit {
   readonly ret?: number;
 }
 
-export type TaskBody = Generator<Sleep, TaskExit, void>;
+/** A thread's work: yields the entry it sleeps on, returns how it ended (a generator, mostly). */
+export type TaskBody = Iterator<Sleep, TaskExit, void>;
+
+/** A thread's `doing` that is formatted only when someone looks (most never are). */
+export interface Doing {
+  text(): string;
+}
 
 const retText = (ret: number): string => (ret < 0 ? `-1 ${errnoName(-ret)}` : String(ret));
 
@@ -54,7 +60,8 @@ export class Task {
   /** The wait-queue entry it sleeps on. */
   sleep: Sleep | null = null;
   since?: number;
-  doing?: string;
+  /** What it is doing; formatted only when asked. */
+  private doingText?: string | Doing;
   value?: number;
   address?: number;
   sigbusCode?: number;
@@ -71,6 +78,17 @@ export class Task {
     process.threads.push(this);
   }
 
+  /** What it is doing or last did, e.g. `read 0x100000001000`, `munmap = 0`. */
+  get doing(): string | undefined {
+    const d = this.doingText;
+    if (d === undefined || typeof d === 'string') return d;
+    return (this.doingText = d.text());
+  }
+
+  set doing(d: string | Doing | undefined) {
+    this.doingText = d;
+  }
+
   get busy(): boolean {
     return this.state === 'blocked-fault' || this.state === 'blocked-event' || this.state === 'running';
   }
@@ -84,7 +102,7 @@ export class Scheduler {
   step = 0;
 
   /** Starts work on a thread and runs it until it finishes or sleeps. */
-  start(task: Task, body: TaskBody, doing: string): void {
+  start(task: Task, body: TaskBody, doing: string | Doing): void {
     task.body = body;
     task.doing = doing;
     task.exit = undefined;

@@ -96,6 +96,23 @@ describe('names and numbers', () => {
       .expectThread('T2', 'done', { value: 0 });
   });
 
+  it('runs the monitor’s calls beside main: ioctl, read, poll, close, fcntl, userfaultfd, open change nothing of it', () => {
+    const t = sim().mmap('a', 'anon', '2p').touch('main', 'a');
+    const main = () => t.snap.threads.find((x) => x.name === 'main');
+    const before = main();
+    expect(before).toMatchObject({ state: 'done', value: 0 });
+    t.uffd()
+      .register('a', '2p', 'MISSING')
+      .op({ op: 'open', path: '/dev/userfaultfd', as: 'dev' })
+      .op({ op: 'ioctl', fd: 'dev', request: 'USERFAULTFD_IOC_NEW', arg: 'O_CLOEXEC', as: 'u2' })
+      .read()
+      .poll()
+      .fcntl('uffd', 'F_GETFL')
+      .close('dev');
+    expect(t.results.every((r) => !r.usageError)).toBe(true);
+    expect(main()).toEqual(before);
+  });
+
   it('returns the address from mmap and mremap, and an area grown in place takes the new pages', () => {
     sim()
       .mmap('a', 'anon', '2p')

@@ -7,7 +7,7 @@ import { ResolveError } from '../model/resolve';
 import type { Result } from '../model/result';
 import type { Snapshot } from '../model/snapshot';
 import type { KernelOptions } from './kernel';
-import { MonitorWouldBlock } from './mm/mfill';
+import { MonitorWouldBlock } from './mm/uaccess';
 import { HPAGE_SIZE, PAGE_SIZE } from './mm/page';
 import { takeSnapshot } from './snapshot';
 import { doClose, doFcntl, doOpen, doPoll, doRead, doUserfaultfd } from './sys/fd-ops';
@@ -15,6 +15,7 @@ import { doIoctl } from './sys/ioctl-op';
 import { doMadviseOp, doMmap, doMremapOp, doMunmapOp } from './sys/memory-ops';
 import type { Outcome } from './sys/outcome';
 import { Session, UsageFailure } from './sys/session';
+import type { Syscalls } from './sys/syscalls';
 import { doExitOp, doFork, doSignal, doTouch } from './sys/task-ops';
 
 export interface SimulatorOptions extends KernelOptions {
@@ -28,6 +29,11 @@ export interface SimulatorOptions extends KernelOptions {
 export interface SimBackend extends Backend {
   /** Runs one operation synchronously: for the UI's replay and the benchmark. */
   runSync(op: Operation): Result;
+  /**
+   * The system calls the operations are made of, as C makes them (numbers and bytes, -errno):
+   * the same session as runSync's, for tests and the benchmark. Replaced by reset().
+   */
+  readonly sys: Syscalls;
   /** The snapshot of the current state (also when per-result snapshots are off). */
   snapshot(): Snapshot;
 }
@@ -113,6 +119,10 @@ class Simulator implements SimBackend {
   constructor(opts: SimulatorOptions) {
     this.opts = opts;
     this.s = new Session(opts);
+  }
+
+  get sys(): Syscalls {
+    return this.s.sys;
   }
 
   info(): BackendInfo {

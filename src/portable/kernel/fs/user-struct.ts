@@ -1,70 +1,92 @@
-// The ioctl argument as user memory: the struct the handlers read with copy_from_user() (only
-// the first `read` bytes count) and write with put_user()/copy_to_user(). An argument pointer
-// that points nowhere makes every access fail, and the handler returns EFAULT.
-// The memory is kept as field values (each write wrapped to its C type, so nothing is lost);
-// the bytes are made only when a result shows them.
+// The ioctl argument as user memory: the caller's bytes. The handlers read them with
+// copy_from_user() (the leading `read` bytes, into the kernel's own copy) and write them with
+// put_user()/copy_to_user(). Memory past the end of the caller's bytes, or no bytes at all (an
+// argument pointer that points nowhere), faults, and the handler returns EFAULT.
 
-import { wrap } from '../../model/resolve';
-import {
-  encodeStruct,
-  type FieldLayout,
-  type FieldValue,
-  type StructLayout,
-  type StructValues,
-} from '../../uapi/structs';
+import type { FieldLayout, FieldValue, StructLayout, StructValues } from '../../uapi/structs';
+import { loadU64, storeField, storeU64 } from './user-bytes';
 
-const FIELDS = new WeakMap<StructLayout, ReadonlyMap<string, FieldLayout>>();
+const TWO_32 = 2 ** 32;
 
-function field(layout: StructLayout, name: string): FieldLayout {
-  let m = FIELDS.get(layout);
-  if (!m) FIELDS.set(layout, (m = new Map(layout.fields.map((f) => [f.name, f]))));
-  const f = m.get(name);
-  if (!f) throw new Error(`${layout.name} has no field ${name}`);
-  return f;
+/** The kernel's copy of a struct (on its stack): what copy_from_user() read. */
+export class KernelStruct {
+  readonly bytes = new Uint8Array(64);
+  private readonly view = new DataView(this.bytes.buffer);
+
+  /** A 64-bit field: a number below 2^53, else a bigint. */
+  u64(f: FieldLayout): FieldValue {
+    const hi = this.view.getUint32(f.offset + 4, true);
+    if (hi < 0x200000) return hi * TWO_32 + this.view.getUint32(f.offset, true);
+    return loadU64(this.bytes, f.offset);
+  }
+}
+
+/** ioctls never nest (a handler calls no other), so one kernel copy serves them all. */
+const KSTACK = new KernelStruct();
+
+/** The fields of a layout by name, for handlers to read like `uffdio_copy.dst`; checked at load. */
+export function structFields<K extends string>(
+  layout: StructLayout,
+  names: readonly K[],
+): Record<K, FieldLayout> {
+  const out = {} as Record<K, FieldLayout>;
+  for (const n of names) {
+    const f = layout.fields.find((x) => x.name === n);
+    if (!f) throw new Error(`${layout.name} has no field ${n}`);
+    out[n] = f;
+  }
+  return out;
+}
+
+/** `v & ~allowed` is not zero: a mode with bits the call does not know. Bits below 2^31. */
+export function bitsOutside(v: FieldValue, allowed: bigint | number): boolean {
+  if (typeof v === 'number' && v < 0x80000000) return (v & ~Number(allowed)) !== 0;
+  return (BigInt(v) & ~BigInt(allowed)) !== 0n;
+}
+
+/** `v & bit` is not zero. The bit is below 2^31. */
+export function hasBit(v: FieldValue, bit: bigint | number): boolean {
+  if (typeof v === 'number' && v < 0x80000000) return (v & Number(bit)) !== 0;
+  return (BigInt(v) & BigInt(bit)) !== 0n;
 }
 
 export class UserStruct {
   readonly layout: StructLayout;
-  /** Every field as the caller passed it in; null when argp is not a valid user address. */
-  readonly values: Readonly<StructValues> | null;
-  /** Every field as the kernel left it. */
-  private current: StructValues | null;
+  /** The caller's memory; null when argp is not a valid user address. */
+  readonly mem: Uint8Array | null;
 
-  constructor(layout: StructLayout, values: Readonly<StructValues> | null) {
+  constructor(layout: StructLayout, mem: Uint8Array | null) {
     this.layout = layout;
-    this.values = values;
-    this.current = values && { ...values };
+    this.mem = mem;
   }
 
-  get valid(): boolean {
-    return this.values !== null;
+  /** copy_from_user() of the leading `read` bytes; null on a fault. */
+  copyFromUser(): KernelStruct | null {
+    const n = this.layout.read;
+    const mem = this.mem;
+    if (!mem || mem.length < n) return null;
+    const k = KSTACK.bytes;
+    for (let i = 0; i < n; i++) k[i] = mem[i]!;
+    return KSTACK;
   }
 
-  /** copy_from_user() of the leading `read` bytes (the handlers use only those fields); null on a fault. */
-  copyFromUser(): Readonly<StructValues> | null {
-    return this.current;
+  private fits(f: FieldLayout): boolean {
+    return this.mem !== null && this.mem.length >= f.offset + 8;
   }
 
-  /** put_user() of one field; false on a fault. */
-  putUser(name: string, value: FieldValue): boolean {
-    if (!this.current) return false;
-    this.current[name] = wrap(field(this.layout, name), BigInt(value));
+  /** put_user() of a 64-bit field; false on a fault. */
+  putUser(f: FieldLayout, value: FieldValue): boolean {
+    if (!this.fits(f)) return false;
+    storeU64(this.mem!, f.offset, value);
     return true;
   }
 
   /** copy_to_user() of the whole struct (fields not given are 0); false on a fault. */
   copyToUser(values: Readonly<StructValues>): boolean {
-    if (!this.current) return false;
-    for (const f of this.layout.fields) this.current[f.name] = wrap(f, BigInt(values[f.name] ?? 0));
+    const mem = this.mem;
+    if (!mem || mem.length < this.layout.size) return false;
+    mem.fill(0, 0, this.layout.size);
+    for (const f of this.layout.fields) storeField(mem, 0, f, values[f.name] ?? 0);
     return true;
-  }
-
-  /** The fields as the kernel left them (the caller owns the struct: nothing writes it afterwards). */
-  after(): StructValues | null {
-    return this.current;
-  }
-
-  static bytes(layout: StructLayout, values: Readonly<StructValues>): Uint8Array {
-    return encodeStruct(layout, values);
   }
 }

@@ -9,9 +9,12 @@ import {
   UFFD_FEATURE_WP_ASYNC,
   UFFD_FEATURE_WP_UNPOPULATED,
 } from '../../uapi/userfaultfd';
+import { STRUCTS } from '../../uapi/structs';
 import { E, type Kernel } from '../kernel';
-import type { UserStruct } from './user-struct';
+import { structFields, type UserStruct } from './user-struct';
 import type { UserfaultfdCtx } from './userfaultfd-ctx';
+
+const uffdioApi = structFields(STRUCTS.uffdio_api, ['api', 'features']);
 
 export function userfaultfdApi(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
   const p = k.profile;
@@ -20,8 +23,8 @@ export function userfaultfdApi(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct):
   const api = arg.copyFromUser();
   if (!api) return -E.EFAULT;
   const errOut = (err: number): number => (arg.copyToUser({}) ? err : -E.EFAULT);
-  const requested = api.features as bigint;
-  let features = requested;
+  const apiValue = BigInt(api.u64(uffdioApi.api));
+  let features = BigInt(api.u64(uffdioApi.features));
   const eperm = (): boolean =>
     p.eventForkNeedsPtrace && (features & UFFD_FEATURE_EVENT_FORK) !== 0n && !k.capSysPtrace;
 
@@ -30,18 +33,18 @@ export function userfaultfdApi(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct):
     features &= p.apiFeatures;
     if (eperm()) return errOut(-E.EPERM);
   } else if (p.apiEpermFirst) {
-    if (api.api !== UFFD_API) return errOut(-E.EINVAL);
+    if (apiValue !== UFFD_API) return errOut(-E.EINVAL);
     if (eperm()) return errOut(-E.EPERM);
     if (features & UFFD_FEATURE_WP_ASYNC) features |= UFFD_FEATURE_WP_UNPOPULATED;
     if (features & ~p.apiFeatures) return errOut(-E.EINVAL);
   } else {
     // Before 4.11 apiFeatures is 0: features had to be zero.
-    if (api.api !== UFFD_API || features & ~p.apiFeatures) return errOut(-E.EINVAL);
+    if (apiValue !== UFFD_API || features & ~p.apiFeatures) return errOut(-E.EINVAL);
     if (eperm()) return errOut(-E.EPERM);
     if (features & UFFD_FEATURE_WP_ASYNC) features |= UFFD_FEATURE_WP_UNPOPULATED;
   }
 
-  if (!arg.copyToUser({ api: api.api!, features: p.apiFeatures, ioctls: UFFD_API_IOCTLS })) {
+  if (!arg.copyToUser({ api: apiValue, features: p.apiFeatures, ioctls: UFFD_API_IOCTLS })) {
     return -E.EFAULT;
   }
   // cmpxchg(&ctx->features, 0, ...): a second call fails now, zeroing what was just written.

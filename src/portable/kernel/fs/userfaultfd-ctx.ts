@@ -40,8 +40,9 @@ export type Sleep = FaultWaiter | EventWaiter;
 export class UserfaultfdCtx {
   /** The flags userfaultfd(2) was given: O_CLOEXEC, O_NONBLOCK, UFFD_USER_MODE_ONLY. */
   readonly flags: number;
-  /** The features UFFDIO_API enabled (ctx->features without UFFD_FEATURE_INITIALIZED). */
-  features = 0n;
+  private featureSet = 0n;
+  /** The same as a number (every feature bit is below 2^31), for the fault path's tests. */
+  private featureBits = 0;
   /** UFFDIO_API succeeded (UFFD_FEATURE_INITIALIZED, or the RUNNING state before 5.15). */
   initialized = false;
   released = false;
@@ -60,7 +61,18 @@ export class UserfaultfdCtx {
     this.flags = flags;
   }
 
-  hasFeature(f: bigint): boolean {
-    return (this.features & f) !== 0n;
+  /** The features UFFDIO_API enabled (ctx->features without UFFD_FEATURE_INITIALIZED). */
+  get features(): bigint {
+    return this.featureSet;
+  }
+
+  set features(f: bigint) {
+    this.featureSet = f;
+    this.featureBits = Number(BigInt.asUintN(31, f));
+  }
+
+  /** The feature is enabled; given as a number on the fault path, where bigints cost. */
+  hasFeature(f: bigint | number): boolean {
+    return (this.featureBits & (typeof f === 'number' ? f : Number(f))) !== 0;
   }
 }

@@ -13,19 +13,21 @@ import {
 } from '../../uapi/userfaultfd';
 import type { Kernel } from '../kernel';
 import { VM_FAULT, type VmFault } from '../mm/fault';
+import { alignDown } from '../mm/page';
 import { VM, vmaPageSize } from '../mm/vma';
 import type { FaultWaiter, UserfaultfdCtx } from './userfaultfd-ctx';
 
-/** userfault_msg(): the flags and address a fault message carries. */
-function userfaultMsg(k: Kernel, vmf: VmFault, reason: number, ctx: UserfaultfdCtx) {
+const SIGBUS = Number(UFFD_FEATURE_SIGBUS);
+const EXACT_ADDRESS = Number(UFFD_FEATURE_EXACT_ADDRESS);
+const THREAD_ID = Number(UFFD_FEATURE_THREAD_ID);
+
+/** userfault_msg(): the flags a fault message carries. */
+function userfaultMsgFlags(vmf: VmFault, reason: number): number {
   let flags = 0;
   if (vmf.write) flags |= UFFD_PAGEFAULT_FLAG_WRITE;
   if (reason & VM.UFFD_WP) flags |= UFFD_PAGEFAULT_FLAG_WP;
   if (reason & VM.UFFD_MINOR) flags |= UFFD_PAGEFAULT_FLAG_MINOR;
-  const exact = ctx.hasFeature(UFFD_FEATURE_EXACT_ADDRESS) || !k.profile.maskedFaultAddress;
-  const address = exact ? vmf.realAddress : vmf.address;
-  const ptid = ctx.hasFeature(UFFD_FEATURE_THREAD_ID) ? (k.current?.tid ?? 0) : 0;
-  return { flags, address, ptid };
+  return flags;
 }
 
 /**
@@ -37,21 +39,22 @@ function userfaultMsg(k: Kernel, vmf: VmFault, reason: number, ctx: UserfaultfdC
 export function handleUserfault(k: Kernel, vmf: VmFault, reason: number): number {
   const ctx = vmf.vma.ctx;
   if (!ctx) return VM_FAULT.SIGBUS;
-  if (ctx.hasFeature(UFFD_FEATURE_SIGBUS)) return VM_FAULT.SIGBUS;
+  if (ctx.hasFeature(SIGBUS)) return VM_FAULT.SIGBUS;
   if (!vmf.user && ctx.flags & UFFD_USER_MODE_ONLY) return VM_FAULT.SIGBUS;
   if (vmf.noWait) return VM_FAULT.WOULD_BLOCK;
   if (ctx.released) return VM_FAULT.RETRY;
   const task = k.current;
   if (!task) throw new Error('handle_userfault without a faulting thread');
-  const msg = userfaultMsg(k, vmf, reason, ctx);
+  // userfault_msg(): the address is the page's unless the exact one was asked for (or before 4.10).
+  const exact = ctx.hasFeature(EXACT_ADDRESS) || !k.profile.maskedFaultAddress;
   const waiter: FaultWaiter = {
     kind: 'fault',
     task,
     ctx,
-    pageAddress: vmf.realAddress - (vmf.realAddress % vmaPageSize(vmf.vma)),
-    flags: msg.flags,
-    address: msg.address,
-    ptid: msg.ptid,
+    pageAddress: alignDown(vmf.realAddress, vmaPageSize(vmf.vma)),
+    flags: userfaultMsgFlags(vmf, reason),
+    address: exact ? vmf.realAddress : vmf.address,
+    ptid: ctx.hasFeature(THREAD_ID) ? task.tid : 0,
   };
   ctx.faultPending.push(waiter);
   vmf.waiter = waiter;
@@ -63,18 +66,20 @@ const inRange = (w: FaultWaiter, start: number, len: number): boolean =>
 
 /** wake_userfault(): wakes every waiter whose message address is in [start, start+len); len 0 wakes all. */
 export function wakeUserfault(k: Kernel, ctx: UserfaultfdCtx, start: number, len: number): number {
+  return wakeQueue(k, ctx.faultPending, start, len) + wakeQueue(k, ctx.faultWaiting, start, len);
+}
+
+function wakeQueue(k: Kernel, queue: FaultWaiter[], start: number, len: number): number {
   let woken = 0;
-  for (const queue of [ctx.faultPending, ctx.faultWaiting]) {
-    for (let i = 0; i < queue.length;) {
-      const w = queue[i]!;
-      if (!inRange(w, start, len)) {
-        i++;
-        continue;
-      }
-      queue.splice(i, 1);
-      k.sched.wakeUp(w.task);
-      woken++;
+  for (let i = 0; i < queue.length;) {
+    const w = queue[i]!;
+    if (!inRange(w, start, len)) {
+      i++;
+      continue;
     }
+    queue.splice(i, 1);
+    k.sched.wakeUp(w.task);
+    woken++;
   }
   return woken;
 }

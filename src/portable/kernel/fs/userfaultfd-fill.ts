@@ -9,9 +9,10 @@ import {
   UFFDIO_POISON_MODE_DONTWAKE,
   UFFDIO_ZEROPAGE_MODE_DONTWAKE,
 } from '../../uapi/userfaultfd';
+import { STRUCTS, type FieldLayout, type StructLayout } from '../../uapi/structs';
 import { E, type Kernel } from '../kernel';
 import { mfillAtomic, type MfillMode } from '../mm/mfill';
-import type { UserStruct } from './user-struct';
+import { bitsOutside, hasBit, structFields, type UserStruct } from './user-struct';
 import type { UserfaultfdCtx } from './userfaultfd-ctx';
 import {
   finishFill,
@@ -19,36 +20,57 @@ import {
   mmGone,
   validateRange,
   validateUnalignedRange,
+  wrapsAround,
 } from './userfaultfd-range';
 
-const U64 = 1n << 64n;
+const uffdioCopy = structFields(STRUCTS.uffdio_copy, ['dst', 'src', 'len', 'mode', 'copy']);
+// As numbers: the mode tests on the fault path make no bigints.
+const COPY_DONTWAKE = Number(UFFDIO_COPY_MODE_DONTWAKE);
+const COPY_WP = Number(UFFDIO_COPY_MODE_WP);
 
 export function userfaultfdCopy(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
   const p = k.profile;
-  const busy = mmapChangingRefusal(k, ctx, arg, 'copy');
+  const busy = mmapChangingRefusal(k, ctx, arg, uffdioCopy.copy);
   if (busy) return busy;
   const c = arg.copyFromUser();
   if (!c) return -E.EFAULT;
-  const src = BigInt(c.src!);
-  const len = BigInt(c.len!);
-  const mode = BigInt(c.mode!);
+  const dst = c.u64(uffdioCopy.dst);
+  const src = c.u64(uffdioCopy.src);
+  const len = c.u64(uffdioCopy.len);
+  const mode = c.u64(uffdioCopy.mode);
   if (p.copyValidatesSrc) {
-    const bad = validateUnalignedRange(k, src, len) || validateRange(k, c.dst!, len);
+    const bad = validateUnalignedRange(k, src, len) || validateRange(k, dst, len);
     if (bad) return bad;
   } else {
-    const bad = validateRange(k, c.dst!, len);
+    const bad = validateRange(k, dst, len);
     if (bad) return bad;
-    // Before 6.6 the source only had to not wrap around.
-    if ((src + len) % U64 <= src) return -E.EINVAL;
+    if (wrapsAround(src, len)) return -E.EINVAL;
   }
-  const modes = UFFDIO_COPY_MODE_DONTWAKE | (p.has('UFFDIO_COPY_MODE_WP') ? UFFDIO_COPY_MODE_WP : 0n);
-  if (mode & ~modes) return -E.EINVAL;
+  if (bitsOutside(mode, p.copyModeWp ? COPY_DONTWAKE | COPY_WP : COPY_DONTWAKE)) return -E.EINVAL;
   const gone = mmGone(k, ctx);
   if (gone) return gone;
-  const dst = Number(c.dst);
-  const ret = mfillAtomic(k, ctx, dst, Number(src), Number(len), 'copy', (mode & UFFDIO_COPY_MODE_WP) !== 0n);
-  return finishFill(k, ctx, arg, 'copy', ret, dst, Number(len), (mode & UFFDIO_COPY_MODE_DONTWAKE) !== 0n);
+  const to = Number(dst);
+  const n = Number(len);
+  const ret = mfillAtomic(k, ctx, to, Number(src), n, 'copy', hasBit(mode, COPY_WP));
+  return finishFill(k, ctx, arg, uffdioCopy.copy, ret, to, n, hasBit(mode, COPY_DONTWAKE));
 }
+
+/** The fields of uffdio_zeropage, uffdio_continue and uffdio_poison: a range, a mode, a result. */
+interface RangeFillStruct {
+  readonly start: FieldLayout;
+  readonly len: FieldLayout;
+  readonly mode: FieldLayout;
+  readonly result: FieldLayout;
+}
+
+function rangeFillStruct<R extends string>(layout: StructLayout, result: R): RangeFillStruct {
+  const f = structFields(layout, ['range.start', 'range.len', 'mode', result]);
+  return { start: f['range.start'], len: f['range.len'], mode: f.mode, result: f[result] };
+}
+
+const uffdioZeropage = rangeFillStruct(STRUCTS.uffdio_zeropage, 'zeropage');
+const uffdioContinue = rangeFillStruct(STRUCTS.uffdio_continue, 'mapped');
+const uffdioPoison = rangeFillStruct(STRUCTS.uffdio_poison, 'updated');
 
 /**
  * ZEROPAGE, CONTINUE and POISON take a range and a mode and share every step but the fill itself:
@@ -58,28 +80,31 @@ function rangeFill(
   k: Kernel,
   ctx: UserfaultfdCtx,
   arg: UserStruct,
-  fill: { field: string; mode: MfillMode; dontwake: bigint; wp?: bigint },
+  fill: { struct: RangeFillStruct; mode: MfillMode; dontwake: bigint; wp?: bigint },
 ): number {
-  const busy = mmapChangingRefusal(k, ctx, arg, fill.field);
+  const f = fill.struct;
+  const busy = mmapChangingRefusal(k, ctx, arg, f.result);
   if (busy) return busy;
   const r = arg.copyFromUser();
   if (!r) return -E.EFAULT;
-  const bad = validateRange(k, r['range.start']!, r['range.len']!);
+  const rangeStart = r.u64(f.start);
+  const rangeLen = r.u64(f.len);
+  const bad = validateRange(k, rangeStart, rangeLen);
   if (bad) return bad;
-  const mode = BigInt(r.mode!);
-  if (mode & ~(fill.dontwake | (fill.wp ?? 0n))) return -E.EINVAL;
+  const mode = r.u64(f.mode);
+  if (bitsOutside(mode, fill.dontwake | (fill.wp ?? 0n))) return -E.EINVAL;
   const gone = mmGone(k, ctx);
   if (gone) return gone;
-  const start = Number(r['range.start']);
-  const len = Number(r['range.len']);
-  const wp = fill.wp !== undefined && (mode & fill.wp) !== 0n;
+  const start = Number(rangeStart);
+  const len = Number(rangeLen);
+  const wp = fill.wp !== undefined && hasBit(mode, fill.wp);
   const ret = mfillAtomic(k, ctx, start, 0, len, fill.mode, wp);
-  return finishFill(k, ctx, arg, fill.field, ret, start, len, (mode & fill.dontwake) !== 0n);
+  return finishFill(k, ctx, arg, f.result, ret, start, len, hasBit(mode, fill.dontwake));
 }
 
 export function userfaultfdZeropage(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
   return rangeFill(k, ctx, arg, {
-    field: 'zeropage',
+    struct: uffdioZeropage,
     mode: 'zeropage',
     dontwake: UFFDIO_ZEROPAGE_MODE_DONTWAKE,
   });
@@ -89,7 +114,7 @@ export function userfaultfdContinue(k: Kernel, ctx: UserfaultfdCtx, arg: UserStr
   // CONTINUE_MODE_WP arrived in 6.4; before, that bit is an unknown mode.
   const wp = k.profile.continueModeWp ? UFFDIO_CONTINUE_MODE_WP : undefined;
   return rangeFill(k, ctx, arg, {
-    field: 'mapped',
+    struct: uffdioContinue,
     mode: 'continue',
     dontwake: UFFDIO_CONTINUE_MODE_DONTWAKE,
     wp,
@@ -97,5 +122,9 @@ export function userfaultfdContinue(k: Kernel, ctx: UserfaultfdCtx, arg: UserStr
 }
 
 export function userfaultfdPoison(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
-  return rangeFill(k, ctx, arg, { field: 'updated', mode: 'poison', dontwake: UFFDIO_POISON_MODE_DONTWAKE });
+  return rangeFill(k, ctx, arg, {
+    struct: uffdioPoison,
+    mode: 'poison',
+    dontwake: UFFDIO_POISON_MODE_DONTWAKE,
+  });
 }

@@ -8,6 +8,7 @@ import {
   _UFFDIO_CONTINUE,
   _UFFDIO_WRITEPROTECT,
 } from '../../uapi/userfaultfd';
+import { STRUCTS } from '../../uapi/structs';
 import { E, type Kernel } from '../kernel';
 import { userfaultfdClearVma, userfaultfdRegisterRange, vmaCanUserfault } from '../mm/userfaultfd';
 import {
@@ -19,10 +20,13 @@ import {
   vmasInRange,
   type Vma,
 } from '../mm/vma';
-import type { UserStruct } from './user-struct';
+import { structFields, type UserStruct } from './user-struct';
 import type { UserfaultfdCtx } from './userfaultfd-ctx';
 import { wakeUserfault } from './userfaultfd-fault';
 import { validateRange } from './userfaultfd-range';
+
+const uffdioRegister = structFields(STRUCTS.uffdio_register, ['range.start', 'range.len', 'mode', 'ioctls']);
+const uffdioRange = structFields(STRUCTS.uffdio_range, ['start', 'len']);
 
 const wpAsyncCtx = (ctx: UserfaultfdCtx): boolean => ctx.hasFeature(UFFD_FEATURE_WP_ASYNC);
 
@@ -38,16 +42,18 @@ export function userfaultfdRegister(k: Kernel, ctx: UserfaultfdCtx, arg: UserStr
   const p = k.profile;
   const r = arg.copyFromUser();
   if (!r) return -E.EFAULT;
-  const mode = BigInt(r.mode!);
+  const mode = BigInt(r.u64(uffdioRegister.mode));
   if (mode === 0n || mode & ~p.registerModes) return -E.EINVAL;
   let vmFlags = 0;
   if (mode & UFFDIO_REGISTER_MODE_MISSING) vmFlags |= VM.UFFD_MISSING;
   if (mode & UFFDIO_REGISTER_MODE_WP) vmFlags |= VM.UFFD_WP;
   if (mode & UFFDIO_REGISTER_MODE_MINOR) vmFlags |= VM.UFFD_MINOR;
-  const bad = validateRange(k, r['range.start']!, r['range.len']!);
+  const rangeStart = r.u64(uffdioRegister['range.start']);
+  const rangeLen = r.u64(uffdioRegister['range.len']);
+  const bad = validateRange(k, rangeStart, rangeLen);
   if (bad) return bad;
-  const start = Number(r['range.start']);
-  const end = start + Number(r['range.len']);
+  const start = Number(rangeStart);
+  const end = start + Number(rangeLen);
   if (!ctx.mm.alive) return -E.ENOMEM;
 
   const vmas = vmasInRange(ctx.mm, start, end);
@@ -69,16 +75,18 @@ export function userfaultfdRegister(k: Kernel, ctx: UserfaultfdCtx, arg: UserStr
   let ioctls = basic ? p.rangeIoctlsBasic : p.rangeIoctls;
   if (!(mode & UFFDIO_REGISTER_MODE_WP)) ioctls &= ~(1n << BigInt(_UFFDIO_WRITEPROTECT));
   if (!(mode & UFFDIO_REGISTER_MODE_MINOR)) ioctls &= ~(1n << BigInt(_UFFDIO_CONTINUE));
-  return arg.putUser('ioctls', ioctls) ? 0 : -E.EFAULT;
+  return arg.putUser(uffdioRegister.ioctls, ioctls) ? 0 : -E.EFAULT;
 }
 
 export function userfaultfdUnregister(k: Kernel, ctx: UserfaultfdCtx, arg: UserStruct): number {
   const r = arg.copyFromUser();
   if (!r) return -E.EFAULT;
-  const bad = validateRange(k, r.start!, r.len!);
+  const rangeStart = r.u64(uffdioRange.start);
+  const rangeLen = r.u64(uffdioRange.len);
+  const bad = validateRange(k, rangeStart, rangeLen);
   if (bad) return bad;
-  const start = Number(r.start);
-  const end = start + Number(r.len);
+  const start = Number(rangeStart);
+  const end = start + Number(rangeLen);
   if (!ctx.mm.alive) return -E.ENOMEM;
 
   const vmas = vmasInRange(ctx.mm, start, end);

@@ -9,9 +9,10 @@ import {
   UFFDIO_API,
   USERFAULTFD_IOC_NEW,
 } from '../../uapi/userfaultfd';
+import { STRUCTS } from '../../uapi/structs';
 import { E, type Kernel } from '../kernel';
 import { uffdFile, type UffdFile } from './file';
-import type { UserStruct } from './user-struct';
+import { UserStruct } from './user-struct';
 import { userfaultfdApi } from './userfaultfd-api';
 import { UserfaultfdCtx } from './userfaultfd-ctx';
 import {
@@ -52,14 +53,15 @@ export function userfaultfdDevIoctl(k: Kernel, cmd: number, flags: number): Uffd
 }
 
 /**
- * userfaultfd_ioctl(). `arg` is the caller's struct for the command `cmd` names (absent for a
- * number that names no uffd ioctl). An ioctl this release does not have is an unknown command.
+ * userfaultfd_ioctl(). `argp` is the caller's memory where the struct of `cmd` lies, null for a
+ * pointer to no memory at all. An ioctl this release does not have is an unknown command.
  */
-export function userfaultfdIoctl(k: Kernel, file: UffdFile, cmd: number, arg?: UserStruct): number {
+export function userfaultfdIoctl(k: Kernel, file: UffdFile, cmd: number, argp: Uint8Array | null): number {
   const ctx = file.ctx;
   if (cmd !== UFFDIO_API && !ctx.initialized) return -E.EINVAL;
   const info = IOCTL_BY_REQUEST.get(cmd);
-  if (!info || !arg || !k.profile.has(info.name)) return -E.EINVAL;
+  if (!info || !k.profile.has(info.name)) return -E.EINVAL;
+  const arg = new UserStruct(STRUCTS[info.struct], argp);
   switch (info.name) {
     case 'UFFDIO_API':
       return userfaultfdApi(k, ctx, arg);

@@ -7,7 +7,7 @@ import { E, type Kernel } from '../kernel';
 import { anonVmaPrepare } from './memory';
 import { HPAGE_SIZE, PAGE_SIZE } from './page';
 import { pteNone, pteNoneMostly, PTE } from './pgtable';
-import { copyFromUser, type UserPage } from './uaccess';
+import { copyFromUser, ZERO_PAGE } from './uaccess';
 import {
   isVmHugetlbPage,
   linearPageIndex,
@@ -27,15 +27,6 @@ export const MFILL_ATOMIC = {
 } as const;
 export type MfillMode = (typeof MFILL_ATOMIC)[keyof typeof MFILL_ATOMIC];
 
-/** Thrown when the monitor's copy_from_user() would sleep in a userfault: the operation is refused. */
-export class MonitorWouldBlock extends Error {
-  readonly address: number;
-  constructor(address: number) {
-    super(`the source at 0x${address.toString(16)} is missing in a registered range`);
-    this.address = address;
-  }
-}
-
 interface Fill {
   readonly k: Kernel;
   readonly vma: Vma;
@@ -50,22 +41,14 @@ function overSize(vma: Vma, addr: number): boolean {
 
 /** copy_from_user() of one source unit, as a new page; an errno when the source faults. */
 function sourcePage(k: Kernel, src: number, size: number): number {
-  const got: UserPage = copyFromUser(k, k.currentMm, src, size);
-  switch (got.kind) {
-    case 'fault':
-      return -E.EFAULT;
-    case 'would-block':
-      throw new MonitorWouldBlock(got.addr);
-    case 'zero':
-      return k.pages.alloc(0, size > PAGE_SIZE);
-    case 'page':
-      return k.pages.copy(got.page);
-    case 'bytes': {
-      const page = k.pages.alloc(0, size > PAGE_SIZE);
-      k.pages.setBytes(page, got.bytes);
-      return page;
-    }
+  const got = copyFromUser(k, k.currentMm, src, size);
+  if (typeof got === 'number') {
+    if (got < 0) return got;
+    return got === ZERO_PAGE ? k.pages.alloc(0, size > PAGE_SIZE) : k.pages.copy(got);
   }
+  const page = k.pages.alloc(0, size > PAGE_SIZE);
+  k.pages.setBytes(page, got);
+  return page;
 }
 
 /** mfill_atomic_install_pte(): maps `page` (one reference is the PTE's) unless the PTE is taken. */

@@ -32,31 +32,50 @@ interface PteTable {
 
 export class PageTable {
   private readonly tables = new Map<number, PteTable>();
+  /** The table last looked up, and its index: accesses come in runs on the same table. */
+  private lastIndex = -1;
+  private last: PteTable | undefined;
   /** Bumped on every change, so snapshots can reuse what did not change. */
   version = 0;
 
+  private table(ti: number): PteTable | undefined {
+    if (ti !== this.lastIndex) {
+      this.last = this.tables.get(ti);
+      this.lastIndex = ti;
+    }
+    return this.last;
+  }
+
+  // Page numbers pass 2^31: the index in the table is pn - ti * 512, not a (slow) double modulo.
+
   bits(pn: number): number {
-    return this.tables.get(Math.floor(pn / PTRS_PER_PTE))?.bits[pn % PTRS_PER_PTE] ?? 0;
+    const ti = Math.floor(pn / PTRS_PER_PTE);
+    const t = this.table(ti);
+    return t ? t.bits[pn - ti * PTRS_PER_PTE]! : 0;
   }
 
   page(pn: number): number {
-    return this.tables.get(Math.floor(pn / PTRS_PER_PTE))?.pages[pn % PTRS_PER_PTE] ?? 0;
+    const ti = Math.floor(pn / PTRS_PER_PTE);
+    const t = this.table(ti);
+    return t ? t.pages[pn - ti * PTRS_PER_PTE]! : 0;
   }
 
   /** Sets an entry; the caller owns the page references. Bits 0 clears it. */
   set(pn: number, bits: number, page = 0): void {
     this.version++;
     const ti = Math.floor(pn / PTRS_PER_PTE);
-    const i = pn % PTRS_PER_PTE;
-    let t = this.tables.get(ti);
+    const i = pn - ti * PTRS_PER_PTE;
+    let t = this.table(ti);
     if (!t) {
       if (bits === 0) return;
       t = { bits: new Uint8Array(PTRS_PER_PTE), pages: new Uint32Array(PTRS_PER_PTE), used: 0 };
       this.tables.set(ti, t);
+      this.last = t;
     }
     if (t.bits[i] === 0 && bits !== 0) t.used++;
     else if (t.bits[i] !== 0 && bits === 0 && --t.used === 0) {
       this.tables.delete(ti);
+      this.last = undefined;
       return;
     }
     t.bits[i] = bits;

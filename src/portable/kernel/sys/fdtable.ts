@@ -18,10 +18,28 @@ export class FdTable {
     return this.byName.get(name);
   }
 
-  /** The lowest free number from 3, as the kernel's get_unused_fd_flags() picks it. */
-  install(name: string, file: File): number {
+  /** The open fd with this number. */
+  byNumber(fd: number): FdEntry | undefined {
+    return this.open.get(fd);
+  }
+
+  /** A name for an fd made without one (through the syscall layer): `fd3`, unless that is open. */
+  freeName(fd: number): string {
+    let name = `fd${fd}`;
+    for (let n = 2; this.byName.get(name)?.file; n++) name = `fd${fd}-${n}`;
+    return name;
+  }
+
+  /** The number the next install() gives. */
+  lowestFree(): number {
     let fd = 3;
     while (this.open.has(fd)) fd++;
+    return fd;
+  }
+
+  /** The lowest free number from 3, as the kernel's get_unused_fd_flags() picks it. */
+  install(name: string, file: File): number {
+    const fd = this.lowestFree();
     const e: FdEntry = { name, fd, file };
     this.byName.set(name, e);
     this.open.set(fd, e);

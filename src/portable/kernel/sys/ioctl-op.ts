@@ -4,17 +4,14 @@
 
 import type { MaskExpr, OperationOf, StructArg } from '../../model/operation';
 import { resolveExpr, resolveRequest, resolveStruct, resolveUffdFlags } from '../../model/resolve';
-import type { StructInOut } from '../../model/result';
 import type { IoctlInfo } from '../../uapi/names';
-import { STRUCTS, type StructValues } from '../../uapi/structs';
+import { encodeStruct, STRUCTS, type StructValues } from '../../uapi/structs';
 import { USERFAULTFD_IOC_NEW } from '../../uapi/userfaultfd';
 import { E } from '../kernel';
-import { UserStruct } from '../fs/user-struct';
-import { userfaultfdDevIoctl, userfaultfdIoctl } from '../fs/userfaultfd';
 import { vmaLookup } from '../mm/vma';
 import { syscallOutcome, type Outcome } from './outcome';
-import { structInOut } from './views';
 import { fillSource } from './fill-source';
+import { structAfter } from './views';
 import { UsageFailure, type Session } from './session';
 
 const isStructArg = (a: unknown): a is StructArg => typeof a === 'object' && a !== null && !Array.isArray(a);
@@ -25,8 +22,11 @@ function structText(values: StructValues): string {
   return `{${s}}`;
 }
 
-/** The caller's struct as user memory (with every field, as passed in), or a pointer that is not user memory. */
-function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefined): UserStruct {
+/**
+ * The caller's struct with every field as passed in, or null for an argument that is a pointer
+ * rather than a struct (it must point outside every mapping: the call then faults).
+ */
+function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefined): StructValues | null {
   const layout = STRUCTS[info.struct];
   if (arg !== undefined && !isStructArg(arg)) {
     if (Array.isArray(arg)) throw new UsageFailure(`${layout.name} takes an object of fields`, 'arg');
@@ -37,7 +37,7 @@ function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefi
         'arg',
       );
     }
-    return new UserStruct(layout, null);
+    return null;
   }
   const r = resolveStruct(layout, arg, s.env, info);
   const values: StructValues = {};
@@ -45,7 +45,7 @@ function userArg(s: Session, info: IoctlInfo, arg: StructArg | MaskExpr | undefi
     values[f.name] = r.values[f.name] ?? (f.type === 'u64' || f.type === 's64' ? 0n : 0);
   }
   if (r.fill !== undefined) values.src = BigInt(fillSource(s, r.fill, values.len!));
-  return new UserStruct(layout, values);
+  return values;
 }
 
 export function doIoctl(s: Session, op: OperationOf<'ioctl'>): Outcome {
@@ -63,23 +63,29 @@ export function doIoctl(s: Session, op: OperationOf<'ioctl'>): Outcome {
     const as = s.checkNewFd(op.as);
     const flags = Number(BigInt.asIntN(32, resolveUffdFlags(op.arg as MaskExpr | undefined, s.env, 'arg')));
     const call = `ioctl(${e.fd}, USERFAULTFD_IOC_NEW, 0x${flags.toString(16)})`;
-    const f = userfaultfdDevIoctl(s.k, USERFAULTFD_IOC_NEW, flags);
-    if (typeof f === 'number') return syscallOutcome(f, call);
-    const fd = s.fds.install(as, f);
-    return { call, ret: fd, fd };
+    const fd = s.sys.ioctl(e.fd, USERFAULTFD_IOC_NEW, flags, as);
+    return fd < 0 ? syscallOutcome(fd, call) : { call, ret: fd, fd };
   }
   if (!file) return syscallOutcome(-E.EBADF, `ioctl(${e.fd}, ${name}, ...)`);
   if (file.kind === 'dev' || req.kind !== 'uffdio') {
     // The device knows only USERFAULTFD_IOC_NEW; a uffd knows only the UFFDIO_* requests.
-    return syscallOutcome(-E.EINVAL, `ioctl(${e.fd}, ${name}, ...)`);
+    const request =
+      req.kind === 'uffdio' ? req.info.request : req.kind === 'new' ? USERFAULTFD_IOC_NEW : req.request;
+    return syscallOutcome(s.sys.ioctl(e.fd, request, null), `ioctl(${e.fd}, ${name}, ...)`);
   }
-  const user = userArg(s, req.info, op.arg);
-  const ret = userfaultfdIoctl(s.k, file, req.info.request, user);
-  const before = user.values;
-  const after = user.after();
+  const layout = STRUCTS[req.info.struct];
+  const before = userArg(s, req.info, op.arg);
+  const mem = before && encodeStruct(layout, before);
+  const beforeBytes = mem && mem.slice();
+  const ret = s.sys.ioctl(e.fd, req.info.request, mem);
   const call = `ioctl(${e.fd}, ${name}, ${before ? structText(before) : String(op.arg)})`;
-  if (!before || !after) return syscallOutcome(ret, call);
-  const out = syscallOutcome(ret, call) as { struct?: StructInOut } & Outcome;
-  out.struct = structInOut(user.layout, before, after);
-  return out;
+  if (!before || !mem || !beforeBytes) return syscallOutcome(ret, call);
+  const struct = {
+    name: layout.name,
+    before,
+    beforeBytes,
+    after: structAfter(layout, before, beforeBytes, mem),
+    afterBytes: mem,
+  };
+  return ret < 0 ? { call, ret: -1, errno: -ret, struct } : { call, ret, struct };
 }

@@ -11,16 +11,10 @@ import { HPAGE_SIZE, PAGE_SIZE } from '../mm/page';
 import type { Process, Task } from '../sched';
 import { Areas } from './areas';
 import { FdTable, type FdEntry } from './fdtable';
+import { Syscalls } from './syscalls';
+import { UsageFailure } from './usage';
 
-/** The operation cannot be made: a usageError in the result, nothing reached the kernel. */
-export class UsageFailure extends Error {
-  override name = 'UsageFailure';
-  readonly field?: string;
-  constructor(message: string, field?: string) {
-    super(message);
-    this.field = field;
-  }
-}
+export { UsageFailure };
 
 export class Session {
   readonly k: Kernel;
@@ -28,9 +22,12 @@ export class Session {
   readonly areas = new Areas();
   readonly placer = new AreaPlacer(SIM_AREA_BASE);
   readonly env: ResolveEnv;
+  /** The C-like system calls the operations are made of. */
+  readonly sys: Syscalls;
 
   constructor(opts: KernelOptions) {
     this.k = new Kernel(opts);
+    this.sys = new Syscalls(this);
     this.env = {
       pageSize: PAGE_SIZE,
       hugePageSize: HPAGE_SIZE,

@@ -6,47 +6,21 @@ import { MAIN_PROCESS, MAIN_THREAD, type OperationOf } from '../../model/operati
 import { copyProcess } from '../fork';
 import { doExit } from '../exit';
 import { removeFaultWaiter } from '../fs/userfaultfd-fault';
-import { accessError, userAccess } from '../mm/uaccess';
-import { VM, vmaLookup, vmaPageSize } from '../mm/vma';
 import type { TaskBody } from '../sched';
 import { runOnTask } from './run-task';
 import type { Outcome } from './outcome';
 import { UsageFailure, type Session } from './session';
-
-/** The whole range must be mapped with the access allowed: a touch that would SIGSEGV is refused. */
-function checkAccessible(s: Session, mmOwner: string, addr: number, len: number, write: boolean): void {
-  const mm = s.k.processes.get(mmOwner)!.mm;
-  for (let a = addr; a < addr + len;) {
-    const vma = vmaLookup(mm, a);
-    // Stricter than x86 (where a write-only mapping reads too): both engines refuse what is not PROT_READ.
-    if (!vma || accessError(vma, write) || !(vma.flags & VM.READ)) {
-      const why = vma ? `does not allow a ${write ? 'write' : 'read'}` : 'is not mapped';
-      throw new UsageFailure(`${hex(a)} ${why}: the touch would raise SIGSEGV and kill the process`, 'addr');
-    }
-    const size = vmaPageSize(vma);
-    a = a - (a % size) + size;
-  }
-}
+import { BLOCKED } from './syscalls';
 
 export function doTouch(s: Session, op: OperationOf<'touch'>): Outcome {
   const addr = s.num(op.addr, 'addr');
   const len = op.len === undefined ? 1 : s.num(op.len, 'len');
-  const value = op.value ?? 1;
-  if (!Number.isInteger(value) || value < 0 || value > 255) {
-    throw new UsageFailure(`value must be a byte (0..255), got ${value}`, 'value');
-  }
-  if (len <= 0 || len > 1 << 30) throw new UsageFailure(`len must be 1 byte to 1 GiB, got ${len}`, 'len');
   const write = op.access === 'write';
-  // The thread exists from here on, whether or not the touch is refused (as in the executor).
-  const task = s.task(op.thread);
-  checkAccessible(s, task.process.name, addr, len, write);
-  const k = s.k;
-  const body = userAccess(k, task.process.mm, addr, len, write, value);
+  const value = op.value ?? 1;
+  const ret = s.sys.touch(op.thread, addr, write, len, value);
   const where = hex(addr);
-  const doing = `${op.access} ${where}${len > 1 ? ` +${len}` : ''}`;
   const call = write ? `memset(${where}, ${value}, ${len})` : `read ${len} at ${where}`;
-  const out = runOnTask(s, task, doing, body, call);
-  return out.blocked ? out : { call, ret: 0 };
+  return ret === BLOCKED ? { call, ret: 0, blocked: true } : { call, ret: 0 };
 }
 
 export function doSignal(s: Session, op: OperationOf<'signal'>): Outcome {

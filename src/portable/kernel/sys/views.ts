@@ -1,65 +1,65 @@
-// The byte views a result carries (struct in and out, uffd_msg), encoded through one shared
-// DataView rather than a new view per struct; each image is a Uint8Array of its own (offset 0).
+// What a Result shows of the bytes the syscall layer used: the struct as it came back and the
+// messages read, decoded as uapi's decodeStruct() and decodeMsgs() decode them, but without a
+// DataView per image, and without a new bigint for a field that did not change.
 
-import { msgFields, eventName, type UffdMsg } from '../../uapi/msg';
-import { writeField, type FieldValue, type StructLayout, type StructValues } from '../../uapi/structs';
-import type { StructInOut } from '../../model/result';
+import { eventName, msgFields, UFFD_MSG_SIZE, type UffdMsg } from '../../uapi/msg';
+import type { FieldLayout, FieldValue, StructLayout, StructValues } from '../../uapi/structs';
+import { loadU32, loadU64 } from '../fs/user-bytes';
+import { FIELD_SIZE } from '../../uapi/structs';
 
-const scratch = new DataView(new ArrayBuffer(64));
-const scratchBytes = new Uint8Array(scratch.buffer);
-const TWO_32 = 2 ** 32;
-
-type Field = {
-  readonly name: string;
-  readonly offset: number;
-  readonly type: Parameters<typeof writeField>[1]['type'];
-};
-
-/** writeField() into the scratch view; a 64-bit field given as a (safe) number skips the BigInt. */
-function put(f: Field, v: FieldValue): void {
-  if (typeof v === 'number' && (f.type === 'u64' || f.type === 's64')) {
-    const hi = Math.floor(v / TWO_32);
-    scratch.setUint32(f.offset, v - hi * TWO_32, true);
-    scratch.setInt32(f.offset + 4, hi, true);
-    return;
+/** A field as decodeStruct() reads it: 64-bit fields as bigints, the others as numbers. */
+function readAt(b: Uint8Array, base: number, f: FieldLayout): FieldValue {
+  const o = base + f.offset;
+  switch (f.type) {
+    case 'u8':
+      return b[o]!;
+    case 'u16':
+      return b[o]! | (b[o + 1]! << 8);
+    case 'u32':
+      return loadU32(b, o);
+    case 'u64':
+      return BigInt(loadU64(b, o));
+    case 's64':
+      return BigInt.asIntN(64, BigInt(loadU64(b, o)));
   }
-  writeField(scratch, f, v);
 }
 
-function encode(fields: readonly Field[], values: Readonly<Record<string, FieldValue>>, size: number): void {
-  scratchBytes.fill(0, 0, size);
-  for (const f of fields) put(f, values[f.name] ?? 0n);
+function sameBytes(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-/** The struct as it went in and came back (the image after rewrites only the fields that changed). */
-export function structInOut(layout: StructLayout, before: StructValues, after: StructValues): StructInOut {
-  encode(layout.fields, before, layout.size);
-  const beforeBytes = scratchBytes.slice(0, layout.size);
+/** The struct's fields as the kernel left them; a field whose bytes did not change keeps its value. */
+export function structAfter(
+  layout: StructLayout,
+  before: StructValues,
+  beforeBytes: Uint8Array,
+  after: Uint8Array,
+): StructValues {
+  const out: StructValues = {};
   for (const f of layout.fields) {
-    const v = after[f.name];
-    if (v !== before[f.name]) put(f, v ?? 0n);
+    const same = sameBytes(beforeBytes, after, f.offset, f.offset + FIELD_SIZE[f.type]);
+    out[f.name] = same && before[f.name] !== undefined ? before[f.name]! : readAt(after, 0, f);
   }
-  return { name: layout.name, before, beforeBytes, after, afterBytes: scratchBytes.slice(0, layout.size) };
+  return out;
 }
 
-/** A message as read() hands it out: its 32 bytes and, decoded, every field of its event's layout. */
-export function uffdMsgs(
-  raw: readonly { event: number; fields: Readonly<Record<string, FieldValue>> }[],
-): UffdMsg[] {
-  return raw.map((m) => {
-    const layout = msgFields(m.event);
-    const decoded: StructValues = {};
-    scratchBytes.fill(0, 0, 32);
-    for (const f of layout) {
-      const v = f.name === 'event' ? m.event : (m.fields[f.name] ?? 0);
-      put(f, v);
-      decoded[f.name] = f.type === 'u64' || f.type === 's64' ? BigInt(v) : Number(v);
-    }
-    return {
-      event: m.event,
-      eventName: eventName(m.event),
-      fields: decoded,
-      bytes: scratchBytes.slice(0, 32),
-    };
-  });
+const LAYOUTS = new Map<number, readonly FieldLayout[]>();
+
+function layoutOf(event: number): readonly FieldLayout[] {
+  let l = LAYOUTS.get(event);
+  if (!l) LAYOUTS.set(event, (l = msgFields(event)));
+  return l;
+}
+
+/** The messages in the first `len` bytes of buf, each with its own copy of its 32 bytes. */
+export function msgsOf(buf: Uint8Array, len: number): UffdMsg[] {
+  const msgs: UffdMsg[] = [];
+  for (let at = 0; at + UFFD_MSG_SIZE <= len; at += UFFD_MSG_SIZE) {
+    const event = buf[at]!;
+    const fields: StructValues = {};
+    for (const f of layoutOf(event)) fields[f.name] = readAt(buf, at, f);
+    msgs.push({ event, eventName: eventName(event), fields, bytes: buf.slice(at, at + UFFD_MSG_SIZE) });
+  }
+  return msgs;
 }
