@@ -241,7 +241,7 @@ describe('model limits', () => {
     expect(excusedBy({ ...d, path: 'snapshot.threads.T1.state' }, at('touch'), [limit])).toBeUndefined();
   });
   it('the table excuses nothing: a child missing on one side is a difference, even while fork() waits', () => {
-    expect(MODEL_LIMITS).toEqual([]);
+    expect(MODEL_LIMITS.filter((l) => l.paths.length > 0)).toEqual([]);
     const fork: Operation = { op: 'fork', child: 'c', thread: 'F' };
     const childArea = pagesArea('a', SIM, [PRESENT], { process: 'c' });
     const sim = res(fork, {
