@@ -3,6 +3,7 @@
 
 import { parseVersion } from '../../portable/uapi/history';
 import {
+  closeOnExit,
   disposeAll,
   KernelExecutor,
   probeKernel,
@@ -19,6 +20,9 @@ export const createKernelSession = (options: Partial<ExecutorOptions> = {}): Pro
 
 /** Every executor of this process disposed, and the idle thread pool ended. */
 export const disposeAllSessions = (): Promise<void> => disposeAll();
+
+/** Whatever way the process exits, every session's uffds are closed first (see closeOnExit). */
+export const closeSessionsOnExit = (): void => closeOnExit();
 
 const PAGE_SIZE = 4096;
 

@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION } from '../../portable/protocol/protocol';
 import { pageLink, parseAgentArgs, USAGE } from './args';
 import { newToken } from './auth';
 import { buildDoctor, cannotHere } from './doctor';
-import { createKernelSession, disposeAllSessions, probeKernelFacts } from './kernel';
+import { closeSessionsOnExit, createKernelSession, disposeAllSessions, probeKernelFacts } from './kernel';
 import {
   DEFAULT_HARD_MAX_PAYLOAD,
   DEFAULT_LIMITS,
@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   }
 
   const token = newToken();
+  // The signals below end the sessions in order; any other way out still closes their uffds first.
+  closeSessionsOnExit();
   let agent: RunningAgent;
   try {
     agent = await startAgent({

@@ -98,6 +98,7 @@ describe('a process with blocked threads', () => {
   it.each([
     ['sigterm', 143],
     ['exit', 3],
+    ['exit-hook-only', 3],
   ])('still ends on %s', (how, code) => {
     const r = spawnSync(
       process.execPath,
@@ -106,6 +107,8 @@ describe('a process with blocked threads', () => {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 20_000,
+        // A process hung in its exit takes no SIGTERM: the test must fail, not hang with it.
+        killSignal: 'SIGKILL',
       },
     );
     expect(r.stdout).toContain('blocked');

@@ -2,5 +2,5 @@
 // agent's doctor, and the cleanup hooks for the agent's main.
 export { KernelExecutor, type BatchOptions } from './executor';
 export { DEFAULT_OPTIONS, type ExecutorOptions } from './caps';
-export { disposeAll, installCleanupHandlers } from './registry';
+export { closeOnExit, disposeAll, installCleanupHandlers } from './registry';
 export { probeKernel, type KernelProbe, type Attempt } from './probe';

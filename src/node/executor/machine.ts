@@ -4,6 +4,7 @@
 import { FILL_SOURCE_AREA } from '../../portable/model/layout';
 import { MAIN_PROCESS, MAIN_THREAD, type ProcessName, type ThreadName } from '../../portable/model/operation';
 import { usage, type ExecutorOptions } from './caps';
+import { HUGE_PAGE } from './constants';
 import { ContentCache } from './content-cache';
 import { Files } from './files';
 import { HugePageReservation } from './hugepages';
@@ -73,6 +74,26 @@ export class Machine {
   srcChecked = false;
   /** What `$src` holds since it was last filled: `byte` over its first `len` bytes. */
   srcFill: { readonly byte: number; readonly len: bigint } | undefined;
+
+  /**
+   * Huge pages the session holds now: its hugetlb files (shared areas map them; a page stays in the
+   * file when no area maps it), and what its private hugetlb areas map, in every process (a child
+   * has pages of its own), from the processes' own maps.
+   */
+  hugePagesHeld(): number {
+    let bytes = 0n;
+    for (const f of this.files.all()) if (f.kind === 'hugetlb') bytes += f.size;
+    for (const a of this.s.areas.values()) {
+      if (a.kind !== 'hugetlb' || a.shared) continue;
+      const end = a.start + a.len;
+      for (const v of this.vmas(a.process).all()) {
+        const from = v.start > a.start ? v.start : a.start;
+        const to = v.end < end ? v.end : end;
+        if (to > from) bytes += to - from;
+      }
+    }
+    return Number((bytes + BigInt(HUGE_PAGE) - 1n) / BigInt(HUGE_PAGE));
+  }
 
   /** The mappings or registrations may have changed: read /proc afresh, forget all content. */
   structural(): void {

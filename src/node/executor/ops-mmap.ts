@@ -68,7 +68,9 @@ export async function mmap(m: Machine, op: OperationOf<'mmap'>): Promise<Outcome
     if (fd < 0) return fromRet(`open("/proc/self/fd/${file.fd}", O_RDONLY)`, fd);
   }
   if (huge) {
-    const why = m.huge.ensure(Number((len + BigInt(HUGE_PAGE) - 1n) / BigInt(HUGE_PAGE)));
+    const pages = Number((len + BigInt(HUGE_PAGE) - 1n) / BigInt(HUGE_PAGE));
+    // Its file is there already (counted in what the session holds); a private area comes on top.
+    const why = m.huge.ensure(m.hugePagesHeld() + (shared ? 0 : pages), pages);
     if (why) usage(`hugetlb area: ${why}`, 'kind');
   }
   const flags =

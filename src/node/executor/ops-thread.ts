@@ -160,7 +160,7 @@ function reserveForChild(m: Machine): void {
     if (a.process === MAIN_PROCESS && a.kind === 'hugetlb' && !a.shared)
       pages += Number(a.len / BigInt(a.pageSize));
   }
-  const why = pages ? m.huge.ensure(pages) : undefined;
+  const why = pages ? m.huge.ensure(m.hugePagesHeld() + pages, pages) : undefined;
   if (why) m.s.note(`the child's private huge pages may fail to allocate: ${why}`);
 }
 

@@ -25,6 +25,7 @@ const C = {
   write: bind('intptr_t write(int, uintptr_t, size_t)'),
   open: bind('int open(uintptr_t, int, int)'),
   close: bind('int close(int)'),
+  flock: bind('int flock(int, int)'),
   ioctl: bind('int ioctl(int, unsigned long, uintptr_t)'),
   fcntl: bind('int fcntl(int, int, long)'),
   poll: bind('int poll(uintptr_t, unsigned long, int)'),
@@ -87,6 +88,7 @@ export const os = {
   write: (fd: number, buf: Uint8Array, len: number): number => ret(C.write(fd, ptr(buf), len)),
   open: (path: string, flags: Int, mode = 0): number => ret(C.open(ptr(cstring(path)), flags, mode)),
   close: (fd: number): number => ret(C.close(fd)),
+  flock: (fd: number, operation: number): number => ret(C.flock(fd, operation)),
   ioctl: (fd: number, request: Int, arg: Uint8Array): number => ret(C.ioctl(fd, request, ptr(arg))),
   /** ioctl whose argument is a number, not a pointer (USERFAULTFD_IOC_NEW takes the flags). */
   ioctlValue: (fd: number, request: Int, arg: Int): number => ret(C.ioctl(fd, request, arg)),

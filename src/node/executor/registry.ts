@@ -1,5 +1,6 @@
-// The live executors of this process, so that a signal or an exit can end them all: the agent's
-// main calls installCleanupHandlers() once.
+// The live executors of this process, so that a signal or an exit can end them all. A program
+// that serves sessions calls installCleanupHandlers() once, or, when it handles the signals itself
+// (the agent, which tells each page why its session ends), closeOnExit().
 
 import { closeAll } from './cleanup';
 import type { KernelExecutor } from './executor';
@@ -22,6 +23,20 @@ export async function disposeAll(): Promise<void> {
 }
 
 let installed = false;
+let closing = false;
+
+/**
+ * On any exit of the process (process.exit() included, with sessions still open), closes every
+ * live session's uffds and kills its children synchronously first: a worker still blocked in a
+ * fault could not be terminated, and the exit would hang on it. Safe to call more than once.
+ */
+export function closeOnExit(): void {
+  if (closing) return;
+  closing = true;
+  process.once('exit', () => {
+    for (const x of live) closeAll(x.machine);
+  });
+}
 
 /**
  * On SIGINT/SIGTERM: dispose every session (uffds closed first, threads joined, children reaped,
@@ -36,7 +51,5 @@ export function installCleanupHandlers(): void {
   };
   process.once('SIGINT', () => onSignal('SIGINT', 130));
   process.once('SIGTERM', () => onSignal('SIGTERM', 143));
-  process.once('exit', () => {
-    for (const x of live) closeAll(x.machine);
-  });
+  closeOnExit();
 }
