@@ -11,7 +11,14 @@ import { createKernelSession, probeKernelFacts } from './kernel';
 import { buildDoctor } from './doctor';
 import { copyPage, faultCycles, faultSetup } from './fault-loop';
 import { DEFAULT_LIMITS } from './server';
-import { connect, mappingsOver, startTestAgent, tasksBlockedInUserfault, type TestAgent } from './testing';
+import {
+  connect,
+  mappingsOver,
+  startTestAgent,
+  tasksAsleepInUserfault,
+  tasksBlockedInUserfault,
+  type TestAgent,
+} from './testing';
 
 let agent: TestAgent | undefined;
 afterEach(async () => {
@@ -134,7 +141,7 @@ describe('a session on the real kernel', () => {
 
   it('resets to an empty session, releasing the blocked thread', async () => {
     const { client } = await blockedSession((agent = await startTestAgent()));
-    expect(tasksBlockedInUserfault()).toBe(1);
+    expect(await tasksAsleepInUserfault(1)).toBe(1);
     await client.reset();
     expect(tasksBlockedInUserfault()).toBe(0);
     const after = await client.run({ op: 'mmap', as: 'a', kind: 'anon', len: '1p' });
@@ -164,7 +171,7 @@ describe('ending a session with a thread asleep in a fault', () => {
     agent = await startTestAgent({ limits: { ...DEFAULT_LIMITS, ...limits } });
     const { client, last } = await blockedSession(agent);
     const closed = new Promise<string>((resolve) => client.onClose(resolve));
-    expect(tasksBlockedInUserfault()).toBe(1);
+    expect(await tasksAsleepInUserfault(1)).toBe(1);
     expect(mappingsOver(areasOf(last))).not.toEqual([]);
     await end(client);
     await closed;

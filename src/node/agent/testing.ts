@@ -121,6 +121,21 @@ export function tasksBlockedInUserfault(): number {
   }).length;
 }
 
+/**
+ * The executor answers `blocked` once the kernel has queued the thread's fault; the thread may take
+ * a moment more to go to sleep in it. Waits (up to 10 s) until `n` tasks sleep in a userfault, and
+ * returns how many do.
+ */
+export async function tasksAsleepInUserfault(n: number): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  let now = tasksBlockedInUserfault();
+  while (now !== n && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+    now = tasksBlockedInUserfault();
+  }
+  return now;
+}
+
 /** Lines of /proc/self/maps overlapping any of these ranges. */
 export function mappingsOver(ranges: readonly { readonly start: bigint; readonly len: bigint }[]): string[] {
   return readFileSync('/proc/self/maps', 'utf8')
