@@ -9,6 +9,7 @@ import { KernelExecutor } from '../src/node/executor';
 import { C_PAGES, cLoop, hasCompiler } from './c-loop';
 import { floorRate } from './kernel-floor';
 import type { BenchModule, Figure } from './report';
+import { resultCycles, sysCycles } from './simulator';
 
 const EXEC_PAGES = 400;
 const BATCH_PAGES = 4000;
@@ -84,7 +85,7 @@ async function batch(): Promise<number> {
 }
 
 const kernel: BenchModule = {
-  name: 'real kernel: the missing-fault loop (touch -> read -> UFFDIO_COPY -> wake)',
+  name: 'real kernel: the missing-fault loop (touch -> read -> UFFDIO_COPY -> wake) through the executor, beside a C loop and the simulator',
   async unavailable() {
     if (!hasCompiler()) return 'no C compiler (cc): the executor needs its C helper, and the baseline is C';
     return undefined;
@@ -94,6 +95,11 @@ const kernel: BenchModule = {
     const single = await oneByOne();
     const batched = await batch();
     const floor = await floorRate(BATCH_PAGES);
+    // The simulator on the same loop in this run: as operations with snapshots (what one operation
+    // at a time is), and through its syscall layer (what the agent-side batch is closest to).
+    sysCycles(20_000); // warm-up
+    const simOps = resultCycles(true, 2_000);
+    const simSys = sysCycles(100_000);
     const figures: Figure[] = [
       { what: `plain C loop, ${C_PAGES} pages (median of 3)`, value: c, unit: 'faults/s' },
       { what: `the C loop with its two threads on one CPU`, value: pinned, unit: 'faults/s' },
@@ -118,6 +124,10 @@ const kernel: BenchModule = {
       { what: 'floor / C loop', value: floor / c, unit: '×' },
       { what: 'batch / C loop on one CPU', value: batched / pinned, unit: '×' },
       { what: 'one at a time / C loop', value: single / c, unit: '×' },
+      { what: 'simulator, one operation at a time with snapshots', value: simOps, unit: 'faults/s' },
+      { what: 'simulator, its syscall layer', value: simSys, unit: 'faults/s' },
+      { what: 'simulator / executor, one operation at a time', value: simOps / single, unit: '×' },
+      { what: 'simulator syscall layer / executor batch', value: simSys / batched, unit: '×' },
     ];
     return figures;
   },

@@ -66,7 +66,7 @@ function checkDone(b: SimBackend): void {
  * Fault cycles per second through the syscall layer, over `n` fresh pages: the loop of
  * fault-loop.c, with the toucher's access made by sys.touch (it returns once the thread sleeps).
  */
-function sysCycles(n: number): number {
+export function sysCycles(n: number): number {
   const { b, area, src, uffd } = setup(n);
   const sys = b.sys;
   const msg = new Uint8Array(32);
@@ -95,7 +95,7 @@ function sysCycles(n: number): number {
 }
 
 /** Fault cycles per second through runSync, over `n` fresh pages. */
-function resultCycles(snapshots: boolean, n: number): number {
+export function resultCycles(snapshots: boolean, n: number): number {
   const { b, area, src } = setup(n, snapshots);
   const read: Operation = { op: 'read', fd: 'uffd' };
   const t0 = performance.now();
