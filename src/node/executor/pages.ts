@@ -25,6 +25,8 @@ const VEC_LEN = 512;
 const PM_PRESENT = 1n << 63n;
 const PM_SWAP = 1n << 62n;
 const PM_UFFD_WP = 1n << 57n;
+/** Bits 0-54: the pfn, or a swap entry's type (0-4) and offset (5-54). */
+const PM_FRAME = (1n << 55n) - 1n;
 const SWP_TYPE_MASK = 0x1fn;
 /** include/linux/swapops.h: the swap type of PTE markers is the last one (MAX_SWAPFILES_SHIFT = 5). */
 const SWP_PTE_MARKER = 0x1fn;
@@ -152,8 +154,13 @@ export class ProcessPages {
 export function entryBits(e: bigint): number {
   if (e & PM_PRESENT) return PAGE.PRESENT | (e & PM_UFFD_WP ? PAGE.UFFD_WP : 0);
   if (!(e & PM_SWAP)) return e & PM_UFFD_WP ? PAGE.UFFD_WP : 0;
+  // Without CAP_SYS_ADMIN the kernel zeroes a swap entry's type and offset (a real one is never
+  // all zero: offset 0 is the swap header). With no swap, a swap entry is a PTE marker, and only
+  // the uffd-wp bit still tells which; taking it for a swapped page would read its content through
+  // /proc/<pid>/mem, which faults a zero page in under a uffd-wp marker.
+  if (!(e & PM_FRAME)) return e & PM_UFFD_WP ? PAGE.UFFD_WP : PAGE.POISONED;
   const type = e & SWP_TYPE_MASK;
-  const offset = (e & ((1n << 55n) - 1n)) >> 5n;
+  const offset = (e & PM_FRAME) >> 5n;
   if (type === SWP_PTE_MARKER) {
     if (offset & PTE_MARKER_POISONED) return PAGE.POISONED;
     if (offset & PTE_MARKER_UFFD_WP) return PAGE.UFFD_WP;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../portable/model/operation';
+import { PAGE } from '../../portable/model/snapshot';
 import { runFixture } from './fixture';
 
 const NOBODY = 65534;
@@ -61,6 +62,45 @@ describe('an unprivileged session', () => {
     // Unless another session has reserved huge pages meanwhile, it cannot map one, and says why.
     if (huge?.ret === -1) expect(huge.usageError).toMatch(/only root can reserve/);
     expect(out.probe).toMatchObject({ root: false, userModeOnly: { ok: true } });
+  });
+});
+
+describe('page states an unprivileged session reads', () => {
+  it('tells a uffd-wp marker from a poison marker, and reading them fills in neither', () => {
+    const root = process.getuid?.() === 0;
+    const out = runFixture(
+      [
+        { op: 'mmap', as: 'a', kind: 'anon', len: '2p' },
+        { op: 'userfaultfd', flags: ['O_NONBLOCK', 'UFFD_USER_MODE_ONLY'], as: 'u' },
+        {
+          op: 'ioctl',
+          fd: 'u',
+          request: 'UFFDIO_API',
+          arg: { api: 'UFFD_API', features: ['UFFD_FEATURE_WP_UNPOPULATED', 'UFFD_FEATURE_POISON'] },
+        },
+        {
+          op: 'ioctl',
+          fd: 'u',
+          request: 'UFFDIO_REGISTER',
+          arg: { range: { start: 'a', len: '2p' }, mode: 'MISSING|WP' },
+        },
+        {
+          op: 'ioctl',
+          fd: 'u',
+          request: 'UFFDIO_WRITEPROTECT',
+          arg: { range: { start: 'a', len: '1p' }, mode: 'WP' },
+        },
+        { op: 'ioctl', fd: 'u', request: 'UFFDIO_POISON', arg: { range: { start: 'a+1p', len: '1p' } } },
+        { op: 'ioctl', fd: 'u', request: 'UFFDIO_WRITEPROTECT', arg: { range: { start: 'a', len: '1p' } } },
+      ],
+      root ? { user: NOBODY } : {},
+    );
+    expect(out.uid).not.toBe(0);
+    const pages = out.results.map((r) => r.areas.find((a) => a.name === 'a')?.pages);
+    // pagemap hides a swap entry's type and offset from this user; the uffd-wp bit is all it shows.
+    expect(pages[5]).toEqual([PAGE.MAPPED | PAGE.UFFD_WP, PAGE.MAPPED | PAGE.POISONED]);
+    // Unprotected, the marker is gone and the page is missing: the snapshot did not read it in.
+    expect(pages[6]).toEqual([PAGE.MAPPED, PAGE.MAPPED | PAGE.POISONED]);
   });
 });
 
