@@ -2,38 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MaskExpr } from '../../portable/model/operation';
 import { formatDoctor } from '../../portable/protocol/doctor';
 import { SCENARIO_FORMAT, type Scenario } from '../../portable/scenario/format';
-import { buildDoctor, cannotHere, checkScenarios, whyNot, type KernelFacts } from './doctor';
+import { buildDoctor, cannotHere, checkScenarios, whyNot } from './doctor';
+import { ROOT_FACTS as ROOT, USER_FACTS as USER } from './testing';
 
-const ROOT: KernelFacts = {
-  kernel: { release: '6.18.44', version: '6.18', arch: 'x86_64', pageSize: 4096 },
-  user: { uid: 0, root: true, capSysPtrace: true },
-  unprivilegedUserfaultfd: 0,
-  access: [
-    { way: 'syscall', usable: true, detail: 'all faults, as root' },
-    { way: 'syscall-user-mode-only', usable: true, detail: 'user faults only' },
-    { way: 'dev-userfaultfd', usable: true, detail: 'works' },
-  ],
-  api: {
-    features: ['UFFD_FEATURE_EVENT_FORK', 'UFFD_FEATURE_MOVE'],
-    ioctls: ['_UFFDIO_API', '_UFFDIO_REGISTER'],
-  },
-  hugePages: { size: 2 << 20, total: 0, free: 0, reservable: true },
-  helper: { available: true, detail: 'built' },
-};
-
-const USER: KernelFacts = {
-  ...ROOT,
-  user: { uid: 1000, root: false, capSysPtrace: false },
-  access: [
-    { way: 'syscall', usable: false, detail: 'EPERM: needs CAP_SYS_PTRACE' },
-    { way: 'syscall-user-mode-only', usable: true, detail: 'user faults only' },
-    { way: 'dev-userfaultfd', usable: false, detail: 'EACCES: root-only' },
-  ],
-  hugePages: { size: 2 << 20, total: 2, free: 1, reservable: false },
-  helper: { available: false, detail: 'no C compiler (cc) found' },
-};
+const PLAIN =
+  'creates a userfaultfd without UFFD_USER_MODE_ONLY, which needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1';
 
 const scenario = (fields: Partial<Scenario>): Scenario => ({
   format: SCENARIO_FORMAT,
@@ -71,6 +47,14 @@ describe('whyNot', () => {
     ).toEqual([]);
   });
 
+  it('sees UFFD_USER_MODE_ONLY however the flags are written, and only there', () => {
+    const uffd = (flags: MaskExpr) => scenario({ steps: [{ op: 'userfaultfd', flags, as: 'u' }] });
+    for (const flags of ['CLOEXEC|NONBLOCK|USER_MODE_ONLY', 0x80801, '0x80801', ['O_CLOEXEC', 1]])
+      expect(whyNot(uffd(flags), USER), JSON.stringify(flags)).toEqual([]);
+    for (const flags of ['O_CLOEXEC|O_NONBLOCK', 0x80800, 'NO_SUCH_FLAG|UFFD_USER_MODE_ONLY'])
+      expect(whyNot(uffd(flags), USER), JSON.stringify(flags)).toEqual([PLAIN]);
+  });
+
   it('gives every reason a scenario cannot run', () => {
     const s = scenario({
       kernel: '>=4.11, <6.0',
@@ -85,7 +69,7 @@ describe('whyNot', () => {
       'needs root',
       'needs CAP_SYS_PTRACE',
       'needs /dev/userfaultfd: EACCES: root-only',
-      'creates a userfaultfd without UFFD_USER_MODE_ONLY, which needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1',
+      PLAIN,
       'needs 4 free huge pages; 1 is free and only root can reserve more (vm.nr_hugepages)',
       'runs threads, which need the C helper: no C compiler (cc) found',
     ]);

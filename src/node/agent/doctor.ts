@@ -3,6 +3,8 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { MaskExpr } from '../../portable/model/operation';
+import { resolveUffdFlags, type ResolveEnv } from '../../portable/model/resolve';
 import { SCENARIO_FORMAT, type Scenario } from '../../portable/scenario/format';
 import { parseKernelRange } from '../../portable/scenario/kernel-range';
 import { parseScenario } from '../../portable/scenario/parse';
@@ -43,12 +45,17 @@ export function cannotHere(f: KernelFacts): string[] {
   return out;
 }
 
-const mentionsUserModeOnly = (flags: unknown): boolean =>
-  Array.isArray(flags)
-    ? flags.some(mentionsUserModeOnly)
-    : typeof flags === 'number'
-      ? (flags & UFFD_USER_MODE_ONLY) !== 0
-      : typeof flags === 'string' && flags.includes('UFFD_USER_MODE_ONLY');
+/** Flags name no area and no page: any sizes resolve them. */
+const FLAGS_ONLY: ResolveEnv = { pageSize: 4096, hugePageSize: 2 << 20, areaStart: () => undefined };
+
+/** Whether userfaultfd(2) gets UFFD_USER_MODE_ONLY, however the flags are written (short names, numbers). */
+function userModeOnly(flags: MaskExpr | undefined): boolean {
+  try {
+    return (resolveUffdFlags(flags, FLAGS_ONLY, 'flags') & BigInt(UFFD_USER_MODE_ONLY)) !== 0n;
+  } catch {
+    return false; // flags that do not resolve: the run will say so; here they are not user-mode-only
+  }
+}
 
 /** Every reason this scenario cannot run on this machine; none when it can. */
 export function whyNot(s: Scenario, f: KernelFacts): string[] {
@@ -68,7 +75,7 @@ export function whyNot(s: Scenario, f: KernelFacts): string[] {
     why.push(`needs /dev/userfaultfd: ${dev?.detail ?? 'not probed'}`);
   }
   const full = usable(f, 'syscall');
-  const plain = s.steps.some((step) => step.op === 'userfaultfd' && !mentionsUserModeOnly(step.flags));
+  const plain = s.steps.some((step) => step.op === 'userfaultfd' && !userModeOnly(step.flags));
   if (plain && full && !full.usable)
     why.push(
       'creates a userfaultfd without UFFD_USER_MODE_ONLY, which needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1',

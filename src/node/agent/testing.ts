@@ -7,6 +7,7 @@ import { AgentClient } from '../../portable/protocol/client';
 import type { DoctorReport } from '../../portable/protocol/doctor';
 import { DEFAULT_PAGE_ORIGIN } from '../../portable/protocol/protocol';
 import type { KernelExecutor } from '../executor';
+import type { KernelFacts } from './doctor';
 import { createKernelSession } from './kernel';
 import type { SessionBackend } from './session';
 import {
@@ -41,6 +42,37 @@ export async function wrapped(
   };
   return { ...plain, ...overrides(real) };
 }
+
+/** The doctor's facts as root with everything. */
+export const ROOT_FACTS: KernelFacts = {
+  kernel: { release: '6.18.44', version: '6.18', arch: 'x86_64', pageSize: 4096 },
+  user: { uid: 0, root: true, capSysPtrace: true },
+  unprivilegedUserfaultfd: 0,
+  access: [
+    { way: 'syscall', usable: true, detail: 'all faults, as root' },
+    { way: 'syscall-user-mode-only', usable: true, detail: 'user faults only' },
+    { way: 'dev-userfaultfd', usable: true, detail: 'works' },
+  ],
+  api: {
+    features: ['UFFD_FEATURE_EVENT_FORK', 'UFFD_FEATURE_MOVE'],
+    ioctls: ['_UFFDIO_API', '_UFFDIO_REGISTER'],
+  },
+  hugePages: { size: 2 << 20, total: 0, free: 0, reservable: true },
+  helper: { available: true, detail: 'built' },
+};
+
+/** ... and as a user: no CAP_SYS_PTRACE, one free huge page, no C compiler. */
+export const USER_FACTS: KernelFacts = {
+  ...ROOT_FACTS,
+  user: { uid: 1000, root: false, capSysPtrace: false },
+  access: [
+    { way: 'syscall', usable: false, detail: 'EPERM: needs CAP_SYS_PTRACE' },
+    { way: 'syscall-user-mode-only', usable: true, detail: 'user faults only' },
+    { way: 'dev-userfaultfd', usable: false, detail: 'EACCES: root-only' },
+  ],
+  hugePages: { size: 2 << 20, total: 2, free: 1, reservable: false },
+  helper: { available: false, detail: 'no C compiler (cc) found' },
+};
 
 export const FAKE_DOCTOR: DoctorReport = {
   kernel: { release: '6.18.0-test', version: '6.18', arch: 'x86_64', pageSize: 4096 },
