@@ -1,5 +1,6 @@
 // The built-in scenarios on an unprivileged agent, as the doctor judges them: every scenario runs
-// there unless privilege is part of what it shows, and those are listed here with the reason. A new
+// there unless privilege is part of what it shows or it plays releases from before
+// UFFD_USER_MODE_ONLY existed, and those are listed here with the reason. A new
 // scenario that creates its uffd without UFFD_USER_MODE_ONLY (and needs no privilege for its point)
 // fails here; so does an entry whose scenario has become runnable or has gone.
 import { describe, expect, it } from 'vitest';
@@ -35,13 +36,48 @@ const FORK_EVENTS: Privileged = {
   doctor: [PTRACE],
 };
 
+/**
+ * The events and sigbus selftests without write-protection play releases from 4.11 and 4.14: the
+ * flag would cut those off, and they need CAP_SYS_PTRACE for EVENT_FORK anyway.
+ */
+const FORK_EVENTS_BEFORE_5_11: Privileged = {
+  because: `${FORK_EVENTS.because}; and it plays releases before 5.11, where UFFD_USER_MODE_ONLY would be EINVAL`,
+  doctor: [PTRACE, PLAIN_UFFD],
+};
+
 const SELFTEST_FORK_EVENTS = ['events', 'sigbus', 'wp-fork'].flatMap((test) =>
-  ['anon', 'shmem', 'shmem-private', 'hugetlb', 'hugetlb-private'].flatMap((mem) =>
-    [`selftest-${test}-${mem}.json`, ...(test === 'wp-fork' ? [] : [`selftest-${test}-wp-${mem}.json`])].map(
-      (file) => [file, FORK_EVENTS] as const,
-    ),
-  ),
+  ['anon', 'shmem', 'shmem-private', 'hugetlb', 'hugetlb-private'].flatMap((mem) => [
+    [`selftest-${test}-${mem}.json`, test === 'wp-fork' ? FORK_EVENTS : FORK_EVENTS_BEFORE_5_11] as const,
+    ...(test === 'wp-fork' ? [] : [[`selftest-${test}-wp-${mem}.json`, FORK_EVENTS] as const]),
+  ]),
 );
+
+/**
+ * The lessons that play releases before 5.11 too (the basic fault cycle, the events, the errno
+ * paths): a teacher picks the release, and the flag would make their first step fail there.
+ */
+const LESSONS_BEFORE_5_11 = [
+  'api-second-handshake',
+  'close-wakes-blocked-threads',
+  'copy-eexist-second-copy',
+  'copy-partial-eagain',
+  'errno-before-api',
+  'errno-uffdio-unregister',
+  'errno-uffdio-wake',
+  'event-remove',
+  'event-unmap',
+  'events-read-after-faults',
+  'fault-cycle-missing-copy',
+  'fork-without-event-fork',
+  'read-short-buffers',
+  'reregister-replaces-mode',
+  'sigbus-feature',
+  'signal-refaults',
+  'thread-id-feature',
+  'wake-batch-dontwake',
+  'wp-fault-unprotect',
+  'zeropage-resolves-fault',
+].map((name) => [`${name}.json`, olderKernels('a lesson that plays the releases before 5.11 too')] as const);
 
 const PRIVILEGED: Readonly<Record<string, Privileged>> = {
   'api-features-by-version.json': olderKernels('shows the handshake of every release from 4.3 on'),
@@ -65,6 +101,7 @@ const PRIVILEGED: Readonly<Record<string, Privileged>> = {
     doctor: ['needs root', 'needs /dev/userfaultfd: EACCES: root-only'],
   },
   ...Object.fromEntries(SELFTEST_FORK_EVENTS),
+  ...Object.fromEntries(LESSONS_BEFORE_5_11),
 };
 
 const LIBRARY = readLibrary();
