@@ -20,6 +20,7 @@ import {
   timeEach,
   type PageFigures,
 } from './agent-page';
+import { C_PAGES, cLoop, hasCompiler } from './c-loop';
 import type { BenchModule, Figure } from './report';
 
 const quantile = (sorted: readonly number[], q: number): number =>
@@ -74,6 +75,8 @@ const agentBench: BenchModule = {
       const alone = await timeEach(ROUND_TRIPS, () => direct.run(POLL));
       await direct.dispose();
 
+      const c = hasCompiler() ? cLoop().plain : undefined;
+
       const rt = page.roundTrips;
       const batchRate = BATCH_CYCLES / page.batchSeconds;
       const oneByOneRate = ONE_BY_ONE_CYCLES / page.oneByOneSeconds;
@@ -91,7 +94,21 @@ const agentBench: BenchModule = {
           what: `${BATCH_CYCLES} fault cycles (touch, read, COPY) in one request`,
           value: batchRate,
           unit: 'cycles/s',
+          ...(c !== undefined && { target: { value: c / 2, better: 'higher' as const } }),
         },
+        c === undefined
+          ? { what: 'the plain C loop: not measured (no C compiler, cc)', value: 0, unit: 'faults/s' }
+          : { what: `the plain C loop, ${C_PAGES} pages (median of 3)`, value: c, unit: 'faults/s' },
+        ...(c === undefined
+          ? []
+          : [
+              {
+                what: 'the request of fault cycles / the C loop',
+                value: batchRate / c,
+                unit: '×',
+                target: { value: 0.5, better: 'higher' as const },
+              },
+            ]),
         {
           what: `${ONE_BY_ONE_CYCLES} fault cycles, one request per operation`,
           value: oneByOneRate,

@@ -53,10 +53,12 @@ export async function madvise(m: Machine, op: OperationOf<'madvise'>): Promise<O
     ? planEvents(m, p, addr, addr + len, UFFD_EVENT_REMOVE, UFFD_FEATURE_EVENT_REMOVE, true)
     : [];
   const o: Outcome = { call: `madvise(${hex(addr)}, ${hex(len)}, ${op.advice})`, ret: 0 };
+  // None of these advices changes a vma or a registration (no vma is split): only what the pages
+  // hold, so the cached maps and smaps stay good.
   const done = (r: bigint) => {
     const a = m.s.areaAt(addr, p);
     if (r === 0n && a && op.advice === 'MADV_REMOVE') punchedHugePages(a, addr, addr + len);
-    m.structural();
+    m.contentChanged(p, addr, len);
   };
   start(m, t, o, { kind: 'madvise', doing: `madvise ${op.advice}`, events }, done, 'MADVISE', [
     addr,
