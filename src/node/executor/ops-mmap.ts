@@ -58,6 +58,8 @@ export async function mmap(m: Machine, op: OperationOf<'mmap'>): Promise<Outcome
   if (t.child && needsFile)
     usage(`process '${t.process}' has no fds: it can map only anonymous memory`, 'kind');
 
+  // What the session's huge pages were before this mapping's file grew (or came).
+  const heldBefore = huge ? m.hugePagesHeld() : 0;
   let file: FileObj | undefined;
   let fd = -1;
   if (needsFile) {
@@ -68,9 +70,10 @@ export async function mmap(m: Machine, op: OperationOf<'mmap'>): Promise<Outcome
     if (fd < 0) return fromRet(`open("/proc/self/fd/${file.fd}", O_RDONLY)`, fd);
   }
   if (huge) {
+    // A shared area's file is counted in what the session holds now; a private area comes on top.
     const pages = Number((len + BigInt(HUGE_PAGE) - 1n) / BigInt(HUGE_PAGE));
-    // Its file is there already (counted in what the session holds); a private area comes on top.
-    const why = m.huge.ensure(m.hugePagesHeld() + (shared ? 0 : pages), pages);
+    const total = m.hugePagesHeld() + (shared ? 0 : pages);
+    const why = m.huge.ensure(total, Math.max(0, total - heldBefore));
     if (why) usage(`hugetlb area: ${why}`, 'kind');
   }
   const flags =
