@@ -1,25 +1,11 @@
 // The calls the monitor can compose, grouped as the picker shows them, and when each appeared.
 
+import type { CallName } from '../../portable/uapi/errno-meanings';
 import { IOCTLS, type IoctlName } from '../../portable/uapi/names';
 import { SINCE, hasConstant } from '../../portable/uapi/history';
 
-export type CallId =
-  | IoctlName
-  | 'USERFAULTFD_IOC_NEW'
-  | 'userfaultfd'
-  | 'open'
-  | 'read'
-  | 'poll'
-  | 'close'
-  | 'fcntl'
-  | 'mmap'
-  | 'munmap'
-  | 'mremap'
-  | 'madvise'
-  | 'fork'
-  | 'exit'
-  | 'touch'
-  | 'signal';
+/** The calls errno-meanings.ts explains, and fork, exit, touch and signal. */
+export type CallId = CallName | 'fork' | 'exit' | 'touch' | 'signal';
 
 const IOCTL_ORDER: IoctlName[] = [
   'UFFDIO_API',

@@ -14,11 +14,7 @@ import {
   type TouchOutcome,
 } from './os';
 import { ProcFile, voluntarySwitches } from './proc';
-
-const O_CLOEXEC = 0o2000000;
-const O_NONBLOCK = 0o4000;
-const F_SETFL = 4;
-const EAGAIN = 11;
+import { EAGAIN, F_SETFL, O_CLOEXEC, O_NONBLOCK } from './constants';
 
 export class ChildPipes {
   /** The child's ends: it reads commands from one and writes results to the other. */

@@ -30,6 +30,7 @@ export const F_GETFD = 1;
 export const F_GETFL = 3;
 export const F_SETFL = 4;
 export const FD_CLOEXEC = 1;
+export const O_RDONLY = 0;
 export const O_RDWR = 2;
 export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;

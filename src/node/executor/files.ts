@@ -5,6 +5,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync } from 
 import { join } from 'node:path';
 import { CACHE_DIR } from './native';
 import { os } from './os';
+import { O_CLOEXEC, O_RDONLY } from './constants';
 
 export type FileKind = 'memfd' | 'hugetlb' | 'file';
 
@@ -21,8 +22,6 @@ export interface FileObj {
 
 const MFD_CLOEXEC = 1;
 const MFD_HUGETLB = 4;
-const O_RDONLY = 0;
-const O_CLOEXEC = 0o2000000;
 const TMPFS_MAGIC = 0x01021994;
 
 /** A directory on a real file system (not tmpfs, which is shmem and would register fine). */

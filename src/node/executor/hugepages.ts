@@ -10,10 +10,9 @@
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import { os } from './os';
 import { readProc } from './proc';
+import { O_CLOEXEC, O_RDONLY } from './constants';
 
 const NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages';
-const O_RDONLY = 0;
-const O_CLOEXEC = 0o2000000;
 const LOCK_EX = 2;
 const LOCK_UN = 8;
 

@@ -6,17 +6,17 @@
 
 import { PAGE } from '../../portable/model/snapshot';
 import {
+  O_CLOEXEC,
+  O_RDONLY,
   PAGE_IS_PFNZERO,
   PAGE_IS_PRESENT,
   PAGE_IS_SWAPPED,
   PAGE_IS_WRITTEN,
-  PAGEMAP_SCAN,
   PAGE_SIZE,
+  PAGEMAP_SCAN,
 } from './constants';
 import { os, ptr } from './os';
 
-const O_RDONLY = 0;
-const O_CLOEXEC = 0o2000000;
 const SCAN_ARG_SIZE = 96;
 const REGION_SIZE = 24;
 const VEC_LEN = 512;
