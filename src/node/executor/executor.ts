@@ -6,7 +6,7 @@ import { OP_NAMES, type Operation } from '../../portable/model/operation';
 import { ResolveError } from '../../portable/model/resolve';
 import type { Backend, BackendInfo } from '../../portable/model/backend';
 import type { Result } from '../../portable/model/result';
-import type { Snapshot } from '../../portable/model/snapshot';
+import { emptySnapshot, type Snapshot } from '../../portable/model/snapshot';
 import { DEFAULT_OPTIONS, UsageErr, type ExecutorOptions } from './caps';
 import { HUGE_PAGE, PAGE_SIZE } from './constants';
 import { release } from './cleanup';
@@ -191,13 +191,4 @@ export class KernelExecutor implements Backend {
   }
 }
 
-const EMPTY: Snapshot = {
-  pageSize: PAGE_SIZE,
-  hugePageSize: HUGE_PAGE,
-  processes: [],
-  areas: [],
-  registrations: [],
-  uffds: [],
-  fds: [],
-  threads: [],
-};
+const EMPTY: Snapshot = emptySnapshot(PAGE_SIZE, HUGE_PAGE);

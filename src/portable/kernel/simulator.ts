@@ -5,7 +5,7 @@ import type { Backend, BackendInfo } from '../model/backend';
 import type { Operation } from '../model/operation';
 import { ResolveError } from '../model/resolve';
 import type { Result } from '../model/result';
-import type { Snapshot } from '../model/snapshot';
+import { emptySnapshot, type Snapshot } from '../model/snapshot';
 import type { KernelOptions } from './kernel';
 import { MonitorWouldBlock } from './mm/uaccess';
 import { HPAGE_SIZE, PAGE_SIZE } from './mm/page';
@@ -41,16 +41,7 @@ export interface SimBackend extends Backend {
 /** Prefixes the usageError of a simulator bug, so tests can tell it from a refused operation. */
 export const INTERNAL_ERROR = 'internal simulator error: ';
 
-const EMPTY: Snapshot = {
-  pageSize: PAGE_SIZE,
-  hugePageSize: HPAGE_SIZE,
-  processes: [],
-  areas: [],
-  registrations: [],
-  uffds: [],
-  fds: [],
-  threads: [],
-};
+const EMPTY: Snapshot = emptySnapshot(PAGE_SIZE, HPAGE_SIZE);
 
 function dispatch(s: Session, op: Operation): Outcome {
   switch (op.op) {

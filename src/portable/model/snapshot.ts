@@ -144,3 +144,15 @@ export interface Snapshot {
   readonly fds: readonly FdSnapshot[];
   readonly threads: readonly ThreadSnapshot[];
 }
+
+/** A machine with nothing in it: no area, no fd, no thread. */
+export const emptySnapshot = (pageSize: number, hugePageSize: number): Snapshot => ({
+  pageSize,
+  hugePageSize,
+  processes: [],
+  areas: [],
+  registrations: [],
+  uffds: [],
+  fds: [],
+  threads: [],
+});

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { BackendInfo } from '../model/backend';
+import { emptySnapshot } from '../model/snapshot';
 import { fromWire, toWire } from '../model/wire';
 import { AgentClient, AgentError, type WebSocketLike } from './client';
 import { PROTOCOL_VERSION, type AgentEvent, type Request } from './protocol';
@@ -11,16 +12,7 @@ declare function setTimeout(handler: () => void, ms: number): unknown;
 
 const INFO: BackendInfo = { engine: 'kernel', kernelVersion: '6.18', pageSize: 4096, hugePageSize: 2 << 20 };
 const LIMITS = { maxMessageBytes: 2000, maxBatchOps: 10, maxQueued: 4, idleMs: 60_000 };
-const SNAPSHOT = {
-  pageSize: 4096,
-  hugePageSize: 2 << 20,
-  processes: [],
-  areas: [],
-  registrations: [],
-  uffds: [],
-  fds: [],
-  threads: [],
-};
+const SNAPSHOT = emptySnapshot(4096, 2 << 20);
 
 /** A socket whose peer is a function: it sees each request and may answer. */
 class ScriptedSocket implements WebSocketLike {
