@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { takeAgentFromLocation } from './agent';
+import { takeAgentFromLocation, userModeOnlyAgent, type AgentState } from './agent';
 
 function tab() {
   const items = new Map<string, string>();
@@ -42,5 +42,21 @@ describe('the agent link', () => {
     const history = { replaceState: () => undefined };
     expect(takeAgentFromLocation({ href: 'http://h/' }, history, storage)).toBeUndefined();
     expect(takeAgentFromLocation({ href: 'http://h/?agent=ws://a:1' }, history, storage)).toBeUndefined();
+  });
+});
+
+describe('what the agent may do', () => {
+  const agent = (access: NonNullable<AgentState['doctor']>['access']): AgentState => ({
+    status: 'connected',
+    url: 'ws://127.0.0.1:7317',
+    doctor: { access } as AgentState['doctor'],
+  });
+  it('needs UFFD_USER_MODE_ONLY when its doctor found the plain syscall refused and the flag accepted', () => {
+    const refused = { way: 'syscall', usable: false, detail: 'EPERM' } as const;
+    const userOnly = { way: 'syscall-user-mode-only', usable: true, detail: 'user faults only' } as const;
+    expect(userModeOnlyAgent(agent([refused, userOnly]))).toBe(true);
+    expect(userModeOnlyAgent(agent([{ ...refused, usable: true, detail: 'as root' }, userOnly]))).toBe(false);
+    expect(userModeOnlyAgent(agent([refused, { ...userOnly, usable: false }]))).toBe(false);
+    expect(userModeOnlyAgent({ status: 'off', url: '' })).toBe(false);
   });
 });

@@ -24,6 +24,12 @@ export const DEFAULT_AGENT_URL = `ws://127.0.0.1:${DEFAULT_AGENT_PORT}`;
 
 export const agentStore = createStore<AgentState>()(() => ({ status: 'off', url: DEFAULT_AGENT_URL }));
 
+/** The agent's doctor found userfaultfd(2) refused unless it is given UFFD_USER_MODE_ONLY. */
+export function userModeOnlyAgent(a: AgentState): boolean {
+  const way = (w: string) => a.doctor?.access.find((x) => x.way === w);
+  return way('syscall')?.usable === false && way('syscall-user-mode-only')?.usable === true;
+}
+
 let client: AgentClient | undefined;
 
 /** The agent as the session's engine. Leaving it resets its session (threads released, areas unmapped), but keeps the connection. */

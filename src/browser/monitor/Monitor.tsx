@@ -2,6 +2,8 @@
 // the way the selftests' monitor thread does, one step at a time or after every operation.
 
 import { useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { agentStore, userModeOnlyAgent } from '../agent/agent';
 import { useActions, useSession, useSnapshot, useUi } from '../state/context';
 import { ui } from '../state/ui-store';
 import { nextMonitorStep } from '../session/auto-monitor';
@@ -23,6 +25,8 @@ export function Monitor() {
   const cursor = useSession((s) => s.cursor);
   const initial = useSession((s) => s.initial);
   const activeThread = useUi((s) => s.activeThread);
+  const onKernel = useSession((s) => s.info.engine === 'kernel');
+  const userModeOnly = useStore(agentStore, userModeOnlyAgent) && onKernel;
   const picked = useUi((s) => s.monitorCall);
   const call: CallId = (ALL_CALLS as readonly string[]).includes(picked) ? (picked as CallId) : 'UFFDIO_API';
   const [drafts, setDrafts] = useState<Partial<Record<CallId, Values>>>({});
@@ -37,7 +41,7 @@ export function Monitor() {
   }, [shownResult]);
 
   const draft = drafts[call] ?? {};
-  const ctx = { snapshot, activeThread, ...(selection ? { selection } : {}) };
+  const ctx = { snapshot, activeThread, userModeOnly, ...(selection ? { selection } : {}) };
   const values = formValues(call, draft, ctx);
   const allErrors = validate(call, values, ctx);
   const shown = Object.fromEntries(Object.entries(allErrors).filter(([k]) => attempted || k in draft));

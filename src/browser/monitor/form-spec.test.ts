@@ -30,6 +30,14 @@ describe('monitor forms', () => {
     expect(run('userfaultfd')).toBe('uffd2 = userfaultfd(O_CLOEXEC|O_NONBLOCK)');
   });
 
+  it('offers UFFD_USER_MODE_ONLY from the start where the agent may create a uffd only with it', () => {
+    const limited = { ...ctx, userModeOnly: true };
+    const op = buildOperation('userfaultfd', formValues('userfaultfd', {}, limited));
+    expect(printOperation(op)).toBe('uffd2 = userfaultfd(O_CLOEXEC|O_NONBLOCK|UFFD_USER_MODE_ONLY)');
+    const dev = buildOperation('USERFAULTFD_IOC_NEW', formValues('USERFAULTFD_IOC_NEW', {}, limited));
+    expect(printOperation(dev)).not.toContain('UFFD_USER_MODE_ONLY');
+  });
+
   it('takes checked bits and other bits into the mask', () => {
     const draft = { mode: ['UFFDIO_COPY_MODE_DONTWAKE'], 'mode.extra': '0x8', src: 'addr:a+2p' };
     expect(run('UFFDIO_COPY', draft)).toBe(

@@ -160,6 +160,11 @@ export interface FormContext {
   readonly snapshot: Snapshot;
   readonly selection?: PageRef;
   readonly activeThread: string;
+  /**
+   * The session runs on an agent that may create a userfaultfd only with UFFD_USER_MODE_ONLY (not
+   * root, no CAP_SYS_PTRACE, vm.unprivileged_userfaultfd=0): the form offers it from the start.
+   */
+  readonly userModeOnly?: boolean;
 }
 
 /** Calls whose length defaults to the whole area rather than one page. */
@@ -177,6 +182,8 @@ export function defaultValue(call: CallId, f: FieldSpec, ctx: FormContext): Valu
       if (call === 'USERFAULTFD_IOC_NEW') return s.fds.at(-1)?.name ?? 'dev';
       return defaultUffd(s) ?? 'uffd';
     case 'flags':
+      if (call === 'userfaultfd' && ctx.userModeOnly)
+        return ['O_CLOEXEC', 'O_NONBLOCK', 'UFFD_USER_MODE_ONLY'];
       if (call === 'userfaultfd' || call === 'USERFAULTFD_IOC_NEW') return ['O_CLOEXEC', 'O_NONBLOCK'];
       if (call === 'open') return ['O_CLOEXEC'];
       if (call === 'UFFDIO_REGISTER') return ['UFFDIO_REGISTER_MODE_MISSING'];
