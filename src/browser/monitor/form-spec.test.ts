@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { printOperation } from '../../portable/console/print';
 import { area, snapshot, uffd } from '../../portable/testing/fixtures';
 import { ALL_CALLS, callAvailable, callSince } from './calls';
-import { buildOperation, fieldsOf, formValues, validate } from './form-spec';
+import { formValues } from './form-defaults';
+import { buildOperation, fieldsOf, validate } from './form-spec';
 
 const snap = snapshot({ areas: [area({ name: 'a', pages: 4 })], uffds: [uffd({ name: 'uffd' })] });
 const ctx = { snapshot: snap, activeThread: 'T1', selection: { area: 'a', page: 1 } };
